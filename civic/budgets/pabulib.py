@@ -1,0 +1,318 @@
+"""Read and write the pabulib ``.pb`` format (http://pabulib.org/format).
+
+A ``.pb`` file has three sections, each introduced by a title line (``META``,
+``PROJECTS``, ``VOTES``) followed by a ``;``-separated header line and data rows.
+Fields follow CSV conventions (double quotes around fields containing ``;`` or
+``"``), so the :mod:`csv` module does the splitting.
+
+``parse`` builds an :class:`~civic.budgets.rules.Election`; ``write`` renders one
+back. ``parse(write(e)) == e`` for every election ``parse`` can produce.
+
+Pure module: no Flask, no I/O besides reading a path handed to :func:`parse`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from civic.budgets.rules import Ballot, Election, Number, Project
+
+__all__ = ["PabulibError", "parse", "write", "parse_number", "format_number"]
+
+SECTIONS = ("META", "PROJECTS", "VOTES")
+POINT_VOTE_TYPES = frozenset({"cumulative", "scoring"})
+KNOWN_VOTE_TYPES = frozenset({"approval", "choose-1", "cumulative", "scoring", "ordinal"})
+
+_INT_RE = re.compile(r"[+-]?\d+")
+
+
+class PabulibError(ValueError):
+    """Malformed ``.pb`` input. ``line`` is the 1-based line number (or ``None``)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.line = line
+        self.reason = message
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+
+
+def parse_number(text: str) -> Number:
+    """Parse ``"12"`` to ``12`` and ``"12.5"`` to ``12.5``; integral floats become ints."""
+    text = text.strip()
+    if _INT_RE.fullmatch(text):
+        return int(text)
+    value = float(text)  # raises ValueError on garbage
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"not a finite number: {text!r}")
+    if value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def format_number(value: Number) -> str:
+    """Inverse of :func:`parse_number` (shortest round-tripping text)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _read_source(source: str | os.PathLike[str]) -> str:
+    if isinstance(source, os.PathLike):
+        return Path(source).read_text(encoding="utf-8-sig")
+    if "\n" not in source and "\r" not in source and source.strip().upper() not in SECTIONS:
+        path = Path(source)
+        if path.is_file():
+            return path.read_text(encoding="utf-8-sig")
+        raise PabulibError(f"no such .pb file and not .pb text: {source!r}")
+    return source.removeprefix("\ufeff")
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number of the row's first line, stripped fields), skipping blank lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise PabulibError(f"unreadable CSV row ({exc})", reader.line_num) from exc
+        if row and any(field.strip() for field in row):
+            yield start, [field.strip() for field in row]
+        start = reader.line_num + 1
+
+
+def _fit(header: list[str], row: list[str], line: int, section: str) -> list[str]:
+    """Pad short rows with empty fields; reject rows with extra non-empty fields."""
+    if len(row) > len(header):
+        if any(row[len(header) :]):
+            raise PabulibError(
+                f"{section} row has {len(row)} fields but the header has {len(header)}", line
+            )
+        return row[: len(header)]
+    return row + [""] * (len(header) - len(row))
+
+
+def _split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",")] if text.strip() else []
+
+
+def parse(source: str | os.PathLike[str]) -> Election:
+    """Parse pabulib text, or a path to a ``.pb`` file, into an :class:`Election`.
+
+    Raises :class:`PabulibError` (a ``ValueError``) whose message starts with
+    ``line N:`` for malformed input.
+    """
+    text = _read_source(source)
+    meta: dict[str, str] = {}
+    projects: list[Project] = []
+    project_index: dict[str, int] = {}
+    project_rows: list[tuple[int, list[str], list[str]]] = []
+    ballots: list[Ballot] = []
+    vote_rows: list[tuple[int, list[str]]] = []
+    vote_header: list[str] = []
+
+    seen: set[str] = set()
+    section: str | None = None
+    header: list[str] | None = None
+
+    for line, row in _rows(text):
+        title = row[0].upper() if len(row) == 1 or not any(row[1:]) else ""
+        if title in SECTIONS:
+            if title in seen:
+                raise PabulibError(f"section {title} appears twice", line)
+            order = SECTIONS.index(title)
+            if any(SECTIONS.index(s) > order for s in seen):
+                raise PabulibError(
+                    f"section {title} is out of order (expected META, PROJECTS, VOTES)", line
+                )
+            seen.add(title)
+            section, header = title, None
+            continue
+        if section is None:
+            raise PabulibError("data before the first section title (META)", line)
+        if header is None:
+            header = [h.strip().lower() if section == "META" else h.strip() for h in row]
+            if len(set(header)) != len(header):
+                raise PabulibError(f"duplicate column in {section} header", line)
+            if section == "META":
+                if header[:2] != ["key", "value"]:
+                    raise PabulibError("META header must be 'key;value'", line)
+            elif section == "PROJECTS":
+                for required in ("project_id", "cost"):
+                    if required not in header:
+                        raise PabulibError(f"PROJECTS header lacks the '{required}' column", line)
+            else:
+                for required in ("voter_id", "vote"):
+                    if required not in header:
+                        raise PabulibError(f"VOTES header lacks the '{required}' column", line)
+                vote_header = header
+            continue
+        if section == "META":
+            if len(row) > 2 and any(row[2:]):
+                raise PabulibError("META row must have exactly two fields (key;value)", line)
+            key = row[0]
+            if not key:
+                raise PabulibError("empty META key", line)
+            if key in meta:
+                raise PabulibError(f"duplicate META key {key!r}", line)
+            meta[key] = row[1] if len(row) > 1 else ""
+        elif section == "PROJECTS":
+            project_rows.append((line, header, _fit(header, row, line, "PROJECTS")))
+        else:
+            vote_rows.append((line, _fit(header, row, line, "VOTES")))
+
+    for needed in SECTIONS:
+        if needed not in seen:
+            raise PabulibError(f"missing {needed} section")
+    if "budget" not in meta:
+        raise PabulibError("META lacks 'budget'", _meta_line(text))
+    if "vote_type" not in meta:
+        raise PabulibError("META lacks 'vote_type'", _meta_line(text))
+    try:
+        budget = parse_number(meta["budget"])
+    except ValueError as exc:
+        raise PabulibError(
+            f"budget is not a number: {meta['budget']!r}", _meta_line(text, "budget")
+        ) from exc
+    if budget < 0:
+        raise PabulibError("budget is negative", _meta_line(text, "budget"))
+    vote_type = meta["vote_type"].strip().lower()
+    if vote_type not in KNOWN_VOTE_TYPES:
+        raise PabulibError(
+            f"unknown vote_type {meta['vote_type']!r}", _meta_line(text, "vote_type")
+        )
+
+    for line, hdr, row in project_rows:
+        fields = dict(zip(hdr, row, strict=True))
+        pid = fields.pop("project_id")
+        if not pid:
+            raise PabulibError("empty project_id", line)
+        if pid in project_index:
+            raise PabulibError(f"duplicate project_id {pid!r}", line)
+        raw_cost = fields.pop("cost")
+        try:
+            cost = parse_number(raw_cost)
+        except ValueError as exc:
+            raise PabulibError(
+                f"cost of project {pid!r} is not a number: {raw_cost!r}", line
+            ) from exc
+        if cost < 0:
+            raise PabulibError(f"cost of project {pid!r} is negative", line)
+        name = fields.pop("name", "")
+        project_index[pid] = len(projects)
+        projects.append(Project(id=pid, cost=cost, name=name, extra=fields))
+
+    uses_points = vote_type in POINT_VOTE_TYPES
+    has_points = "points" in vote_header
+    if uses_points and not has_points:
+        raise PabulibError(f"vote_type {vote_type} needs a 'points' column in VOTES")
+    for line, row in vote_rows:
+        fields = dict(zip(vote_header, row, strict=True))
+        voter_id = fields.pop("voter_id")
+        if not voter_id:
+            raise PabulibError("empty voter_id", line)
+        chosen = _split_list(fields.pop("vote"))
+        for pid in chosen:
+            if pid not in project_index:
+                raise PabulibError(
+                    f"vote of voter {voter_id!r} names unknown project {pid!r}", line
+                )
+        points: tuple[Number, ...] | None = None
+        if has_points:
+            raw_points = fields.pop("points")
+            if raw_points or uses_points:
+                try:
+                    points = tuple(parse_number(p) for p in _split_list(raw_points))
+                except ValueError as exc:
+                    raise PabulibError(
+                        f"points of voter {voter_id!r} are not numbers", line
+                    ) from exc
+                if len(points) != len(chosen):
+                    raise PabulibError(
+                        f"voter {voter_id!r} lists {len(chosen)} projects but {len(points)} points",
+                        line,
+                    )
+                if any(p < 0 for p in points):
+                    raise PabulibError(f"voter {voter_id!r} gives negative points", line)
+        if len(set(chosen)) != len(chosen):
+            if vote_type in ("approval", "choose-1") and points is None:
+                chosen = list(dict.fromkeys(chosen))
+            else:
+                raise PabulibError(f"voter {voter_id!r} lists a project twice", line)
+        ballots.append(
+            Ballot(voter_id=voter_id, projects=tuple(chosen), points=points, extra=fields)
+        )
+
+    return Election(
+        projects=projects, ballots=ballots, budget=budget, vote_type=vote_type, meta=meta
+    )
+
+
+def _meta_line(text: str, key: str | None = None) -> int | None:
+    """Best-effort line number for META-level errors (the key's line, else the META title)."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if key is not None and stripped.split(";", 1)[0].strip() == key:
+            return number
+        if key is None and stripped.upper() == "META":
+            return number
+    return None
+
+
+def _column_order(rows: Iterable[dict[str, str]]) -> list[str]:
+    order: dict[str, None] = {}
+    for extra in rows:
+        for key in extra:
+            order.setdefault(key, None)
+    return list(order)
+
+
+def write(election: Election) -> str:
+    """Render an :class:`Election` as pabulib text (``\\n`` line endings, UTF-8 safe)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    meta = dict(election.meta)
+    try:
+        same_budget = parse_number(meta.get("budget", "")) == election.budget
+    except ValueError:
+        same_budget = False
+    if not same_budget:
+        meta["budget"] = format_number(election.budget)
+    meta["vote_type"] = election.vote_type
+    meta.setdefault("num_projects", str(len(election.projects)))
+    meta.setdefault("num_votes", str(len(election.ballots)))
+    writer.writerow(["META"])
+    writer.writerow(["key", "value"])
+    for key, value in meta.items():
+        writer.writerow([key, value])
+
+    extra_cols = [c for c in _column_order(p.extra for p in election.projects) if c != "name"]
+    with_name = any(p.name for p in election.projects)
+    writer.writerow(["PROJECTS"])
+    writer.writerow(["project_id", "cost", *(["name"] if with_name else []), *extra_cols])
+    for p in election.projects:
+        row = [p.id, format_number(p.cost)]
+        if with_name:
+            row.append(p.name)
+        row.extend(p.extra.get(c, "") for c in extra_cols)
+        writer.writerow(row)
+
+    with_points = any(b.points is not None for b in election.ballots) or (
+        election.vote_type in POINT_VOTE_TYPES
+    )
+    vote_cols = _column_order(b.extra for b in election.ballots)
+    writer.writerow(["VOTES"])
+    writer.writerow(["voter_id", "vote", *(["points"] if with_points else []), *vote_cols])
+    for b in election.ballots:
+        row = [b.voter_id, ",".join(b.projects)]
+        if with_points:
+            row.append(",".join(format_number(x) for x in b.points) if b.points is not None else "")
+        row.extend(b.extra.get(c, "") for c in vote_cols)
+        writer.writerow(row)
+    return out.getvalue()
