@@ -892,15 +892,20 @@ def replan(
             taken.add(h)
     promoted: dict[int, PersonId] = {}
     if promote:
-        for t in range(tables):
-            if new_hosts[t] is not None:
-                continue
-            cand = _promotion_candidate(history, t, present_set, taken, ids)
-            if cand is None:
-                continue
-            new_hosts[t] = cand
-            promoted[t] = cand
-            taken.add(cand)
+        # pass 1: tables with an eligible person there in the last round (no
+        # conflicts: one seat per person per round); pass 2: fallbacks.
+        for last_round_only in (True, False):
+            for t in range(tables):
+                if new_hosts[t] is not None:
+                    continue
+                cand = _promotion_candidate(
+                    history, t, present_set, taken, ids, last_round_only=last_round_only
+                )
+                if cand is None:
+                    continue
+                new_hosts[t] = cand
+                promoted[t] = cand
+                taken.add(cand)
     host = [where[h] if h is not None else -1 for h in new_hosts]
 
     cnt = [[0] * n for _ in range(n)]
@@ -936,6 +941,8 @@ def _promotion_candidate(
     present: set,
     taken: set,
     ids: list[PersonId],
+    *,
+    last_round_only: bool = False,
 ) -> PersonId | None:
     ok = [p for p in ids if p in present and p not in taken]
     if not ok:
@@ -953,4 +960,6 @@ def _promotion_candidate(
             here = [p for p in rnd[table] if p in okset]
             if here:
                 return max(here, key=lambda p: (visits.get(p, 0), -here.index(p)))
-    return ok[0]
+        if last_round_only:
+            return None
+    return None if last_round_only else ok[0]
