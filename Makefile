@@ -1,0 +1,69 @@
+# civic — `make run` serves the demo ward, `make test` runs everything. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app civic
+APT_PACKAGES := chromium postgresql redis-server fonts-noto-cjk
+
+.PHONY: run test install install-dev system-deps translations translations-update lint bench clean
+
+run: $(VENV)/.installed translations
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.installed-dev system-deps translations
+	$(BIN)/ruff check civic tests bench
+	$(BIN)/python -m pytest --db=sqlite
+	$(BIN)/python -m pytest --db=postgresql
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+# Debian packages the suite needs: a browser for the end-to-end tests, database and queue servers
+# that the tests start themselves on 127.0.0.1, and Japanese fonts for readable screenshots.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d translations
+
+# After changing user-visible strings: refresh the catalogs, then translate what is new.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
+	rm translations/messages.pot
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check civic tests bench
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -e '.[bench]'
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find translations -name '*.mo' -delete

@@ -1,0 +1,45 @@
+"""civic: a participation platform for Japanese municipalities."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Application factory; ``config`` overrides everything else (used by tests).
+
+    The instance folder (local config, secret key, SQLite database) is ``instance/`` at the
+    project root unless ``instance_path`` or ``CIVIC_INSTANCE_PATH`` says otherwise.
+    """
+    instance = (instance_path or os.environ.get("CIVIC_INSTANCE_PATH")
+                or str(Path(__file__).resolve().parent.parent / "instance"))
+    app = Flask(__name__, instance_path=instance)
+
+    from civic import config as settings
+
+    settings.load(app, config)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    from civic import errors, i18n, security
+    from civic.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+
+    from civic.accounts.views import admin_bp, bp as accounts_bp
+    from civic.demo.cli import bp as demo_bp
+    from civic.spaces.views import bp as spaces_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(spaces_bp)
+    app.register_blueprint(demo_bp)
+    return app

@@ -1,0 +1,112 @@
+"""People, their roles, and proof that they live in an area (居住確認)."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from civic.extensions import db
+from civic.timeutil import utcnow
+
+# resident: everyone who registers; the others are granted by an admin.
+ROLES = ("resident", "facilitator", "staff", "moderator", "admin")
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    display_name: Mapped[str] = mapped_column(String(80))
+    locale: Mapped[str] = mapped_column(String(16), default="ja")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped at logout and password change: every session cookie carrying the old value dies.
+    session_version: Mapped[int] = mapped_column(default=1)
+    # Demo accounts have published passwords; the production config refuses them.
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    deleted_at: Mapped[datetime | None]
+
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    residency: Mapped["Residency | None"] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="joined",
+        foreign_keys="Residency.user_id",
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def roles(self) -> set[str]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        mine = self.roles
+        return "admin" in mine or any(role in mine for role in roles)
+
+    def grant(self, role: str) -> None:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        if role not in self.roles:
+            self.role_rows.append(UserRole(role=role))
+
+    def revoke(self, role: str) -> None:
+        self.role_rows = [row for row in self.role_rows if row.role != role]
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def verified_area_id(self) -> int | None:
+        return self.residency.area_id if self.residency else None
+
+
+class UserRole(db.Model):
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class ResidencyCode(db.Model):
+    """A one-time code that proves residence in an area: mailed on a letter or handed out at an event.
+
+    Only a hash is stored; the code itself is shown once, on the sheet printed when it is issued.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    batch: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "letter" or "event"
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime | None]
+
+    area = relationship("Area")
+
+
+class Residency(db.Model):
+    """A verified resident of one area. Moving house means entering a code for the new area."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("residency_code.id", ondelete="SET NULL"))
+    verified_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="residency", foreign_keys=[user_id])
+    area = relationship("Area")

@@ -1,0 +1,211 @@
+"""Accounts: registration, sign-in, password reset, residency codes, personal data."""
+
+import hashlib
+import secrets
+import unicodedata
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from functools import cache
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from civic.accounts.models import Residency, ResidencyCode, User
+from civic.audit.services import record
+from civic.extensions import db
+from civic.timeutil import utcnow
+
+# Unambiguous on paper and phone keyboards: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+class AccountError(Exception):
+    """A problem the person can fix; ``str(error)`` is a translated message."""
+
+
+def normalise_email(email: str) -> str:
+    return unicodedata.normalize("NFKC", email).strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register(email: str, password: str, display_name: str, locale: str) -> User:
+    user = User(email=normalise_email(email), display_name=display_name.strip(), locale=locale)
+    user.set_password(password)
+    user.grant("resident")
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    if user is None or user.is_deleted:
+        # Same work either way, so response time does not reveal which emails exist.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password):
+        return None
+    if user.is_demo and current_app.config["CIVIC_ENV"] == "production":
+        return None
+    return user
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(8))
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session cookie of this user (logout, password change)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def change_password(user: User, password: str) -> None:
+    user.set_password(password)
+    end_all_sessions(user)
+    db.session.commit()
+
+
+# Password reset --------------------------------------------------------------------------
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def reset_token(user: User) -> str:
+    # The hash fragment makes a token single-use: it stops matching once the password changes.
+    return _reset_serializer().dumps({"id": user.id, "h": user.password_hash[-16:]})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _reset_serializer().loads(
+            token, max_age=current_app.config["CIVIC_PASSWORD_RESET_MAX_AGE"]
+        )
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.is_deleted or user.password_hash[-16:] != data.get("h"):
+        return None
+    return user
+
+
+# Residency codes (居住確認コード) ---------------------------------------------------------------
+
+def normalise_code(raw: str) -> str:
+    """Accept what people type: full-width characters, lower case, spaces and hyphens."""
+    text = unicodedata.normalize("NFKC", raw).upper()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def issue_codes(area, count: int, kind: str, days: int, issued_by: User) -> tuple[str, list[str]]:
+    """Create ``count`` one-time codes; returns the batch id and the codes (shown only now)."""
+    batch = uuid.uuid4().hex
+    expires = utcnow() + timedelta(days=days)
+    codes = []
+    for _ in range(count):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        codes.append(code)
+        db.session.add(ResidencyCode(area_id=area.id, batch=batch, kind=kind,
+                                     code_hash=_hash_code(code), issued_by_id=issued_by.id,
+                                     expires_at=expires))
+    record(issued_by, "residency.codes_issued", area, batch=batch, count=count, kind=kind)
+    db.session.commit()
+    return batch, codes
+
+
+def redeem_code(user: User, raw_code: str) -> Residency:
+    """Make ``user`` a verified resident of the code's area. Each code works exactly once."""
+    from flask_babel import gettext as _
+
+    code = normalise_code(raw_code)
+    row = db.session.scalar(select(ResidencyCode).where(ResidencyCode.code_hash == _hash_code(code)))
+    if row is None:
+        raise AccountError(_("This code is not valid. Please check it and try again."))
+    if row.used_at is not None:
+        raise AccountError(_("This code has already been used."))
+    if row.expires_at < utcnow():
+        raise AccountError(_("This code has expired. Please ask the ward office for a new one."))
+    # Claim the code in one conditional UPDATE so two people racing for it cannot both win.
+    claimed = db.session.execute(
+        update(ResidencyCode)
+        .where(ResidencyCode.id == row.id, ResidencyCode.used_at.is_(None))
+        .values(used_at=utcnow(), used_by_id=user.id)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise AccountError(_("This code has already been used."))
+    residency = user.residency or Residency(user_id=user.id, area_id=row.area_id)
+    residency.area_id = row.area_id
+    residency.code_id = row.id
+    residency.verified_at = utcnow()
+    db.session.add(residency)
+    db.session.commit()
+    return residency
+
+
+def code_batches(area_ids=None):
+    """Issued batches with how many codes were used, newest first."""
+    query = (
+        select(ResidencyCode.batch, ResidencyCode.area_id, ResidencyCode.kind,
+               func.min(ResidencyCode.issued_at), func.count(), func.count(ResidencyCode.used_at))
+        .group_by(ResidencyCode.batch, ResidencyCode.area_id, ResidencyCode.kind)
+        .order_by(func.min(ResidencyCode.issued_at).desc())
+    )
+    if area_ids is not None:
+        query = query.where(ResidencyCode.area_id.in_(area_ids))
+    return db.session.execute(query).all()
+
+
+# Personal data --------------------------------------------------------------------------------
+
+# Packages add what they store about a person: fn(user) -> (section name, JSON-able data).
+personal_data_sections: list[Callable[[User], tuple[str, object]]] = []
+
+
+def personal_data(user: User) -> dict:
+    data = {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "locale": user.locale,
+            "created_at": user.created_at.isoformat() + "Z",
+            "roles": sorted(user.roles),
+        },
+        "residency": (
+            {"area": user.residency.area.name,
+             "verified_at": user.residency.verified_at.isoformat() + "Z"}
+            if user.residency else None
+        ),
+    }
+    for section in personal_data_sections:
+        name, value = section(user)
+        data[name] = value
+    return data
+
+
+def delete_account(user: User) -> None:
+    """Remove personal data; what the person wrote in public stays, under an anonymous name."""
+    user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@invalid"
+    user.display_name = ""
+    user.set_password(secrets.token_urlsafe(32))
+    user.role_rows = []
+    user.residency = None
+    user.deleted_at = utcnow()
+    end_all_sessions(user)
+    db.session.commit()

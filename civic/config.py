@@ -1,0 +1,122 @@
+"""Configuration: defaults here; ``instance/config.py`` and environment variables override.
+
+Order of precedence (last wins): :class:`Config` → ``instance/config.py`` → environment
+(``DATABASE_URL``, ``SECRET_KEY``, ``REDIS_URL`` and any ``CIVIC_*`` variable).
+"""
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class Config:
+    CIVIC_ENV = "development"
+    CIVIC_TIMEZONE = "Asia/Tokyo"
+    CIVIC_SITE_NAME = "civic"
+
+    # Languages offered in the switcher, code → name in that language.
+    CIVIC_LANGUAGES = {"ja": "日本語", "en": "English"}
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+
+    SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: SQLite under instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long forms on phones survive
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Outgoing mail; with no host, messages are printed to the console (development).
+    CIVIC_SMTP_HOST = None
+    CIVIC_SMTP_PORT = 587
+    CIVIC_SMTP_USER = None
+    CIVIC_SMTP_PASSWORD = None
+    CIVIC_SMTP_STARTTLS = True
+    CIVIC_MAIL_FROM = "civic@localhost"
+
+    CIVIC_PASSWORD_RESET_MAX_AGE = 3600
+    CIVIC_RESIDENCY_CODE_DAYS = 180
+
+
+class ProductionConfig(Config):
+    CIVIC_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+def _parse_env_value(raw: str):
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def load(app, overrides: dict | None = None) -> None:
+    """Fill ``app.config`` in precedence order and make sure a secret key exists."""
+    production = os.environ.get("CIVIC_ENV") == "production"
+    app.config.from_object(ProductionConfig if production else Config)
+    app.config.from_pyfile(str(Path(app.instance_path) / "config.py"), silent=True)
+    for name in ("DATABASE_URL", "SECRET_KEY", "REDIS_URL"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    for name, raw in os.environ.items():
+        if name.startswith("CIVIC_"):
+            app.config[name] = _parse_env_value(raw)
+    if overrides:
+        app.config.update(overrides)
+
+    if app.config.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "sqlite:///" + str(Path(app.instance_path) / "civic.db")
+        )
+    if app.config.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite's default pool hands one connection per thread; wait for locks instead of failing.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+    if not app.config.get("SECRET_KEY"):
+        if app.config["CIVIC_ENV"] == "production":
+            raise RuntimeError(
+                "SECRET_KEY is not set. Production refuses to start without one: set the SECRET_KEY "
+                "environment variable or put SECRET_KEY in instance/config.py."
+            )
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual ``postgres://`` URLs and use the psycopg 3 driver for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read the key written on first run, or write a new random one (mode 0600)."""
+    path = instance / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker starting at the same moment won the race
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

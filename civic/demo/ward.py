@@ -1,0 +1,133 @@
+"""The demo ward: さくら区, a fictional Tokyo ward with five areas, two processes and every role.
+
+Everything is created relative to today, so the processes are always in a live phase.
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from civic.accounts import services as accounts
+from civic.accounts.models import User
+from civic.extensions import db
+from civic.spaces.models import Area, Phase, Process, StaffArea
+
+DEMO_PASSWORD = "demo-password"
+
+AREAS = [
+    ("honcho", "本町地区", "区役所と商店街のある、区の中心部です。"),
+    ("aobadai", "青葉台地区", "丘の上の住宅地。子育て世帯が増えています。"),
+    ("kawabata", "川端地区", "川沿いの下町。町会・自治会の活動が盛んです。"),
+    ("midorigaoka", "緑ヶ丘地区", "大きな公園と高齢者施設がある地区です。"),
+    ("konan", "港南地区", "再開発が進む湾岸エリア。外国籍の住民も多く暮らしています。"),
+]
+
+# email, display name, roles, residency area slug (verified), staff area slugs
+PEOPLE = [
+    ("admin@example.jp", "管理者 さくら", ("admin", "staff"), None, ()),
+    ("staff@example.jp", "区民協働課 田中", ("staff",), None, ()),
+    ("aobadai.staff@example.jp", "地域担当 佐藤", ("staff",), None, ("aobadai",)),
+    ("facilitator@example.jp", "ファシリテーター 鈴木", ("facilitator",), "kawabata", ()),
+    ("moderator@example.jp", "モデレーター 高橋", ("moderator",), None, ()),
+    ("resident@example.jp", "青葉台の山本", (), "aobadai", ()),
+    ("hana@example.jp", "本町の花子", (), "honcho", ()),
+    ("minh@example.jp", "Nguyen Minh", (), "konan", ()),
+    ("newcomer@example.jp", "転入したばかりの伊藤", (), None, ()),
+]
+
+
+def is_empty() -> bool:
+    return not db.session.scalar(select(func.count()).select_from(User)) and not db.session.scalar(
+        select(func.count()).select_from(Area))
+
+
+def load(today) -> dict:
+    """Create the ward. Returns what the command prints: accounts and unused residency codes."""
+    areas = {}
+    for position, (slug, name, description) in enumerate(AREAS):
+        areas[slug] = Area(slug=slug, name=name, description=description, position=position)
+        db.session.add(areas[slug])
+    db.session.flush()
+
+    people = {}
+    for email, name, roles, home, staff_areas in PEOPLE:
+        user = User(email=email, display_name=name, locale="ja", is_demo=True)
+        user.set_password(DEMO_PASSWORD)
+        for role in ("resident", *roles):
+            user.grant(role)
+        db.session.add(user)
+        db.session.flush()
+        for slug in staff_areas:
+            db.session.add(StaffArea(user_id=user.id, area_id=areas[slug].id))
+        people[email] = (user, home)
+    db.session.commit()
+
+    admin = people["admin@example.jp"][0]
+    # Verify residents the way real ones are: with a code the ward issued.
+    for user, home in people.values():
+        if home:
+            _batch, (code,) = accounts.issue_codes(areas[home], 1, "letter", 365, admin)
+            accounts.redeem_code(user, code)
+    _batch, spare_codes = accounts.issue_codes(areas["honcho"], 5, "letter", 365, admin)
+
+    day = timedelta(days=1)
+    proposals = Process(
+        slug="kyodo-2026",
+        title="令和8年度 協働事業提案制度",
+        summary="区民・団体と区が力を合わせて地域の課題に取り組む事業を募集します。",
+        description=(
+            "さくら区では、区民の皆さんやNPO・町会などの団体と区が役割を分担し、"
+            "協働で取り組む事業の提案を募集しています。\n\n"
+            "事前相談のあと提案を公開し、審査を経て採択された事業は翌年度に実施します。"
+        ),
+        area=None, published=True, created_by_id=admin.id,
+    )
+    proposals.phases = [
+        Phase(position=0, title="提案募集", starts_on=today - 14 * day, ends_on=today + 30 * day,
+              description="提案の受付と事前相談を行います。", proposals_open=True,
+              supports_open=True, comments_open=True),
+        Phase(position=1, title="審査", starts_on=today + 31 * day, ends_on=today + 60 * day,
+              description="審査会が公益性・協働の相乗効果・具体性を評価します。", comments_open=True),
+        Phase(position=2, title="結果公表", starts_on=today + 61 * day, ends_on=today + 120 * day,
+              description="採択結果と理由を公表します。", results_published=True),
+    ]
+    budget = Process(
+        slug="aobadai-budget-2026",
+        title="青葉台地区 地域予算 2026",
+        summary="青葉台地区の500万円の使い道を、住民の投票で決めます。",
+        description=(
+            "地区の住民から寄せられたアイデアを区が検討し、実施可能な事業を投票にかけます。"
+            "青葉台地区に住んでいることを確認できた方が投票できます。"
+        ),
+        area=areas["aobadai"], published=True, created_by_id=admin.id,
+    )
+    budget.phases = [
+        Phase(position=0, title="アイデア募集", starts_on=today - 60 * day,
+              ends_on=today - 31 * day, proposals_open=True, comments_open=True),
+        Phase(position=1, title="投票", starts_on=today - 30 * day, ends_on=today + 10 * day,
+              description="予算の範囲内で、実施してほしい事業を選んでください。",
+              ballots_open=True, comments_open=True),
+        Phase(position=2, title="結果発表", starts_on=today + 11 * day, ends_on=today + 60 * day,
+              results_published=True),
+    ]
+    cafe = Process(
+        slug="kawabata-cafe",
+        title="川端地区 まちづくりワールドカフェ",
+        summary="川沿いの暮らしの10年後を、少人数のテーブルで語り合います。",
+        description="オンラインのワールドカフェです。スマートフォンから参加できます。",
+        area=areas["kawabata"], published=True, created_by_id=admin.id,
+    )
+    cafe.phases = [
+        Phase(position=0, title="参加受付", starts_on=today - 7 * day, ends_on=today + 14 * day,
+              cafe_open=True, comments_open=True),
+    ]
+    db.session.add_all([proposals, budget, cafe])
+    db.session.commit()
+
+    return {
+        "password": DEMO_PASSWORD,
+        "accounts": [(email, name, ", ".join(("resident", *roles)))
+                     for email, name, roles, _home, _staff in PEOPLE],
+        "codes": [accounts.format_code(code) for code in spare_codes],
+        "code_area": areas["honcho"].name,
+    }

@@ -1,0 +1,109 @@
+"""Processes: what is open where, and what a person can do in it today."""
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from civic.accounts.models import User
+from civic.audit.services import record
+from civic.extensions import db
+from civic.spaces.models import Area, Phase, Process, StaffArea
+
+
+@dataclass(frozen=True)
+class ProcessCard:
+    process: Process
+    phase: Phase | None
+    near_me: bool
+
+
+def areas() -> list[Area]:
+    return list(db.session.scalars(select(Area).order_by(Area.position, Area.id)))
+
+
+def my_area_ids(user) -> list[int]:
+    """The areas a person belongs to: where they live (verified), then where they work as staff."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    ids = []
+    if user.residency:
+        ids.append(user.residency.area_id)
+    ids += [row.area_id for row in
+            db.session.scalars(select(StaffArea).where(StaffArea.user_id == user.id))
+            if row.area_id not in ids]
+    return ids
+
+
+def open_processes(user, today) -> list[ProcessCard]:
+    """Published processes that have not ended: my areas first, then the whole city, then others."""
+    mine = my_area_ids(user)
+    processes = db.session.scalars(
+        select(Process).where(Process.published.is_(True)).order_by(Process.created_at.desc())
+    ).all()
+    cards = [
+        ProcessCard(process, process.current_phase(today), process.area_id in mine)
+        for process in processes
+        if not process.has_ended(today)
+    ]
+
+    def rank(card: ProcessCard):
+        if card.near_me:
+            return (0, mine.index(card.process.area_id))
+        return (1, 0) if card.process.area_id is None else (2, card.process.area_id)
+
+    return sorted(cards, key=rank)
+
+
+def unique_slug(wanted: str | None) -> str:
+    slug = wanted or f"p-{secrets.token_hex(3)}"
+    base, n = slug, 2
+    while db.session.scalar(select(Process.id).where(Process.slug == slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def save_process(process: Process, data: dict, actor: User) -> Process:
+    creating = process.id is None
+    if creating or (data.get("slug") and data["slug"] != process.slug):
+        process.slug = unique_slug(data.get("slug"))
+    process.title = data["title"].strip()
+    process.summary = (data.get("summary") or "").strip()
+    process.description = data.get("description") or ""
+    process.area_id = data.get("area") or None
+    process.published = bool(data.get("published"))
+    if creating:
+        process.created_by_id = actor.id
+        db.session.add(process)
+    db.session.flush()
+    record(actor, "process.created" if creating else "process.updated", process)
+    db.session.commit()
+    return process
+
+
+def save_phase(process: Process, phase: Phase, data: dict, actor: User) -> Phase:
+    for name, value in data.items():
+        setattr(phase, name, value)
+    if phase.id is None:
+        phase.position = max((p.position for p in process.phases), default=-1) + 1
+        process.phases.append(phase)
+    db.session.flush()
+    record(actor, "phase.saved", process, phase_id=phase.id)
+    db.session.commit()
+    return phase
+
+
+def pin_phase(process: Process, phase_id: int | None, actor: User) -> None:
+    """Move a process to a phase regardless of dates; ``None`` lets the dates decide again."""
+    phase = next((p for p in process.phases if p.id == phase_id), None)
+    process.pinned_phase = phase
+    record(actor, "process.phase_moved", process, phase_id=phase.id if phase else None)
+    db.session.commit()
+
+
+def delete_phase(process: Process, phase: Phase, actor: User) -> None:
+    if process.pinned_phase_id == phase.id:
+        process.pinned_phase = None
+    process.phases.remove(phase)
+    record(actor, "phase.deleted", process, phase_title=phase.title)
+    db.session.commit()
