@@ -30,7 +30,8 @@ Algorithm
    ``t0 + m_j * e_r`` computed in the ring Z_T, or in the field GF(T) when T
    is a prime power.  When the multipliers ``m_j``, their differences and the
    round differences are all non-zero-divisors for the rounds used, this has
-   zero repeated pairs and zero revisits.  A greedy, history-aware plan (each
+   zero repeated pairs and zero revisits.  Rounds beyond the T-th (where the
+   rotation would repeat itself) are filled greedily.  A greedy, history-aware plan (each
    traveller in turn picks the cheapest table with room) is also built; the
    cheaper of the two is kept.
 2. Simulated annealing over moves that keep hosts fixed and sizes balanced:
@@ -578,8 +579,10 @@ def _affine(st: _State) -> None:
         for t0 in range(T):
             if j < tb or t0 < te:
                 seats.append((t0, j))
-    for r in range(R):
-        e = r % T
+    # Beyond T rounds the rotation would repeat itself; those rounds are left
+    # to the (history-aware) greedy construction.
+    for r in range(min(R, T)):
+        e = r
         for x, (t0, j) in zip(trav, seats, strict=True):
             st.seat(r, x, ring.add(t0, ring.mul(mults[j], e)))
 
@@ -588,10 +591,11 @@ def _affine(st: _State) -> None:
 # Greedy construction and local search
 
 
-def _greedy(st: _State, rng: random.Random) -> None:
+def _greedy(st: _State, rng: random.Random, start: int = 0) -> None:
+    """Seat rounds ``start``.. greedily (cheapest table with room)."""
     T = st.T
     base, extra = st.base, st.extra
-    for r in range(st.R):
+    for r in range(start, st.R):
         big = sum(1 for t in range(T) if st.size(r, t) > base)
         order = list(st.travellers)
         rng.shuffle(order)
@@ -775,6 +779,7 @@ def plan(
 
     affine = _State(n, tables, rounds, host, w)
     _affine(affine)
+    _greedy(affine, _rng("greedy-tail", seed), start=min(rounds, tables))
     st = affine
     if affine.cost > target + _EPS:
         greedy = _State(n, tables, rounds, host, w)
