@@ -81,7 +81,7 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise PabulibError(f"unreadable CSV row ({exc})", reader.line_num) from exc
+            raise PabulibError(f"unreadable CSV row ({exc}; unbalanced quote?)", start) from exc
         if row and any(field.strip() for field in row):
             yield start, [field.strip() for field in row]
         start = reader.line_num + 1
@@ -124,12 +124,13 @@ def parse(source: str | os.PathLike[str]) -> Election:
     for line, row in _rows(text):
         title = row[0].upper() if len(row) == 1 or not any(row[1:]) else ""
         if title in SECTIONS:
-            if title in seen:
-                raise PabulibError(f"section {title} appears twice", line)
-            order = SECTIONS.index(title)
-            if any(SECTIONS.index(s) > order for s in seen):
+            expected = SECTIONS[len(seen)] if len(seen) < len(SECTIONS) else None
+            if title != expected:
+                if expected is None or title in seen:
+                    raise PabulibError(f"section {title} appears twice", line)
                 raise PabulibError(
-                    f"section {title} is out of order (expected META, PROJECTS, VOTES)", line
+                    f"expected section {expected}, found {title} (order is META, PROJECTS, VOTES)",
+                    line,
                 )
             seen.add(title)
             section, header = title, None
