@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 import civic.spaces.permissions  # noqa: F401  (declares the rules)
-from civic.accounts.permissions import permission_required, require
+from civic.accounts.permissions import can, permission_required
 from civic.audit.services import record
 from civic.extensions import db
 from civic.spaces import services
@@ -29,9 +29,9 @@ bp.app_template_global("feature_actions")(lambda: FEATURE_ACTIONS)
 
 def _process_or_404(slug: str) -> Process:
     process = db.session.scalar(select(Process).where(Process.slug == slug))
-    if process is None:
+    # A draft is not found, rather than forbidden, so its existence does not leak.
+    if process is None or not can("process.view", process):
         abort(404)
-    require("process.view", process)
     return process
 
 

@@ -1,0 +1,52 @@
+from sqlalchemy import func, select
+
+from civic.accounts.models import ROLES, User
+from civic.extensions import db
+from civic.spaces.models import Area, Process
+from civic.timeutil import ward_today
+
+
+def test_demo_ward_has_areas_processes_in_different_phases_and_every_role(app, ctx):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "demo-password" in result.output
+    assert 4 <= db.session.scalar(select(func.count()).select_from(Area)) <= 7
+    today = ward_today()
+    processes = db.session.scalars(select(Process).where(Process.published.is_(True))).all()
+    phases = {process.current_phase(today).title for process in processes}
+    assert len(processes) >= 2 and len(phases) >= 2
+    roles = set().union(*(user.roles for user in db.session.scalars(select(User))))
+    assert roles == set(ROLES)
+    assert any(user.residency for user in db.session.scalars(select(User)))
+
+
+def test_loading_again_does_not_duplicate(app, ctx):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "load"])
+    users = db.session.scalar(select(func.count()).select_from(User))
+    again = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert again.exit_code == 0 and "not loaded again" in again.output
+    refused = runner.invoke(args=["demo", "load"])
+    assert refused.exit_code != 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == users
+
+
+def test_production_refuses_the_demo_ward(app, ctx):
+    app.config["CIVIC_ENV"] = "production"
+    try:
+        result = app.test_cli_runner().invoke(args=["demo", "load"])
+    finally:
+        app.config["CIVIC_ENV"] = "development"
+    assert result.exit_code != 0 and "production" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_every_demo_page_renders(app, client, ctx):
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    for process in db.session.scalars(select(Process)):
+        assert client.get(f"/processes/{process.slug}").status_code == 200
+    client.post("/login", data={"email": "admin@example.jp", "password": "demo-password"})
+    for url in ("/", "/processes", "/staff", "/staff/areas", "/staff/codes", "/admin/users",
+                "/account", "/verify"):
+        assert client.get(url).status_code == 200, url

@@ -1,0 +1,64 @@
+import pytest
+from tests.conftest import make_app
+
+
+def test_not_found_is_a_translated_page(client, ctx):
+    ja = client.get("/no/such/page")
+    assert ja.status_code == 404 and "ページが見つかりません" in ja.get_data(as_text=True)
+    en = client.get("/no/such/page?lang=en")
+    assert "Page not found" in en.get_data(as_text=True)
+
+
+def test_a_crash_shows_a_friendly_500_and_rolls_back(database_url):
+    app = make_app(database_url, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/boom")
+    def boom():
+        raise ZeroDivisionError
+
+    response = app.test_client().get("/boom")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "エラーが発生しました" in page and "ZeroDivisionError" not in page
+
+
+@pytest.mark.parametrize("code, words", [
+    (400, "不正なリクエスト"), (403, "許可されていません"), (413, "サイズが大きすぎます"),
+    (429, "リクエストが多すぎます"),
+])
+def test_every_error_page_is_translated(database_url, code, words):
+    app = make_app(database_url)
+
+    @app.get("/fail")
+    def fail():
+        from flask import abort
+
+        abort(code)
+
+    response = app.test_client().get("/fail")
+    assert response.status_code == code and words in response.get_data(as_text=True)
+
+
+def test_too_large_uploads_get_the_413_page(database_url):
+    app = make_app(database_url, MAX_CONTENT_LENGTH=1024)
+    response = app.test_client().post("/login", data={"email": "x" * 5000})
+    assert response.status_code == 413
+    assert "サイズが大きすぎます" in response.get_data(as_text=True)
+
+
+def test_forms_without_a_csrf_token_are_refused(database_url):
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    response = client.post("/login", data={"email": "a@example.jp", "password": "x"})
+    assert response.status_code == 400
+    assert "フォームの有効期限が切れました" in response.get_data(as_text=True)
+    switch = client.post("/language", data={"lang": "en"})
+    assert switch.status_code == 400
+
+
+def test_security_headers_are_set(client, ctx):
+    headers = client.get("/").headers
+    csp = headers["Content-Security-Policy"]
+    assert "object-src 'none'" in csp and "base-uri 'none'" in csp
+    assert "frame-ancestors 'none'" in csp and "nonce-" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
