@@ -50,9 +50,11 @@ that had to be broken is listed in ``Outcome.details["ties"]``.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -242,13 +244,30 @@ class _Data:
     scores: list[Number]
     votes: list[int]
     # ballots grouped by identical content: per group, (project indices, weights)
-    group_projects: list[np.ndarray]
-    group_weights: list[np.ndarray]
+    group_projects: list[tuple[int, ...]]
+    group_weights: list[tuple[float, ...]]
     multiplicity: np.ndarray
     n_voters: int
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause cyclic GC while building many small objects (re-enabled afterwards)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _prepare(election: Election) -> _Data:
+    with _gc_paused():
+        return _prepare_data(election)
+
+
+def _prepare_data(election: Election) -> _Data:
     ids = [p.id for p in election.projects]
     index = {pid: i for i, pid in enumerate(ids)}
     if len(index) != len(ids):
@@ -257,55 +276,53 @@ def _prepare(election: Election) -> _Data:
     ordinal_points = None
     if vote_type == "ordinal" and any(b.points is None for b in election.ballots):
         ordinal_points = _ordinal_points(election)
-    groups: dict[tuple[tuple[int, ...], tuple[float, ...]], int] = {}
-    counts: list[int] = []
+    raw: dict[tuple[tuple[str, ...], tuple[Number, ...] | None], list[Any]] = {}
+    for ballot in election.ballots:  # identical ballots share one group
+        key = (ballot.projects, ballot.points)
+        entry = raw.get(key)
+        if entry is None:
+            raw[key] = [ballot, 1]
+        else:
+            entry[1] += 1
     scores = [0.0] * len(ids)
     votes = [0] * len(ids)
-    for ballot in election.ballots:
+    group_projects: list[tuple[int, ...]] = []
+    group_weights: list[tuple[float, ...]] = []
+    counts: list[int] = []
+    approval = vote_type in APPROVAL_TYPES
+    for ballot, count in raw.values():
         try:
-            idx = tuple(index[pid] for pid in ballot.projects)
+            idx = tuple([index[pid] for pid in ballot.projects])
         except KeyError as exc:
             raise ValueError(f"ballot {ballot.voter_id!r} names unknown project {exc}") from None
-        if vote_type in APPROVAL_TYPES:
-            idx = tuple(sorted(set(idx)))
+        if len(set(idx)) != len(idx):
+            if not approval:
+                raise ValueError(f"ballot {ballot.voter_id!r} lists a project twice")
+            idx = tuple(dict.fromkeys(idx))
+        if approval:
             weights: tuple[float, ...] = (1.0,) * len(idx)
         elif ballot.points is not None:
             if len(ballot.points) != len(idx):
                 raise ValueError(
                     f"ballot {ballot.voter_id!r}: projects and points differ in length"
                 )
-            pairs = sorted((i, float(w)) for i, w in zip(idx, ballot.points, strict=True) if w)
-            idx = tuple(i for i, _ in pairs)
-            weights = tuple(w for _, w in pairs)
+            weights = tuple([float(w) for w in ballot.points])
         elif vote_type == "ordinal":
             assert ordinal_points is not None
-            pairs = sorted(
-                (i, ordinal_points[k] if k < len(ordinal_points) else 0.0)
-                for k, i in enumerate(idx)
-            )
-            pairs = [(i, w) for i, w in pairs if w]
-            idx = tuple(i for i, _ in pairs)
-            weights = tuple(w for _, w in pairs)
+            top = len(ordinal_points)
+            weights = tuple([ordinal_points[k] if k < top else 0.0 for k in range(len(idx))])
         else:
             raise ValueError(f"ballot {ballot.voter_id!r} has no points ({vote_type} vote)")
-        if len(set(idx)) != len(idx):
-            raise ValueError(f"ballot {ballot.voter_id!r} lists a project twice")
-        key = (idx, weights)
-        g = groups.get(key)
-        if g is None:
-            groups[key] = len(counts)
-            counts.append(1)
-        else:
-            counts[g] += 1
-    group_projects: list[np.ndarray] = []
-    group_weights: list[np.ndarray] = []
-    for (idx, weights), g in groups.items():
-        c = counts[g]
+        if 0.0 in weights:
+            kept = [(i, w) for i, w in zip(idx, weights, strict=True) if w]
+            idx = tuple(i for i, _ in kept)
+            weights = tuple(w for _, w in kept)
         for i, w in zip(idx, weights, strict=True):
-            scores[i] += w * c
-            votes[i] += c
-        group_projects.append(np.asarray(idx, dtype=np.int64))
-        group_weights.append(np.asarray(weights, dtype=np.float64))
+            scores[i] += w * count
+            votes[i] += count
+        group_projects.append(idx)
+        group_weights.append(weights)
+        counts.append(count)
     return _Data(
         ids=ids,
         index=index,
@@ -478,8 +495,8 @@ class _Mes:
         per_project_w: list[list[float]] = [[] for _ in data.ids]
         for g in range(n_groups):
             for i, w in zip(data.group_projects[g], data.group_weights[g], strict=True):
-                per_project_groups[int(i)].append(g)
-                per_project_w[int(i)].append(float(w))
+                per_project_groups[i].append(g)
+                per_project_w[i].append(w)
         self.mult = data.multiplicity
         self.projects: list[_MesProject] = []
         self.free: list[int] = []  # zero-cost projects with supporters
@@ -612,13 +629,13 @@ def _threshold(election: Election, rule: str, threshold: Number | None) -> Numbe
 
 
 def _satisfaction(data: _Data, selected: Iterable[int]) -> np.ndarray:
-    chosen = np.zeros(len(data.ids), dtype=bool)
-    chosen[list(selected)] = True
+    chosen = set(selected)
     return np.asarray(
         [
-            float(w[chosen[g]].sum())
-            for g, w in zip(data.group_projects, data.group_weights, strict=True)
-        ]
+            sum(w for i, w in zip(g, ws, strict=True) if i in chosen)
+            for g, ws in zip(data.group_projects, data.group_weights, strict=True)
+        ],
+        dtype=np.float64,
     )
 
 
