@@ -48,7 +48,7 @@ system-deps:
 	fi
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations >/dev/null
 
 # After changing user-visible strings: refresh the catalogs, then translate what is new.
 translations-update: $(VENV)/.installed
