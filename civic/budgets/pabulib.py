@@ -284,7 +284,7 @@ def _parse_text(text: str) -> Election:
                         f"voter {voter_id!r} lists {len(chosen)} projects but {len(points)} points",
                         line,
                     )
-                if any(p < 0 for p in points):
+                if vote_type != "scoring" and any(p < 0 for p in points):
                     raise PabulibError(f"voter {voter_id!r} gives negative points", line)
         if len(set(chosen)) != len(chosen):
             if vote_type in ("approval", "choose-1") and points is None:

@@ -495,8 +495,9 @@ class _Mes:
         per_project_w: list[list[float]] = [[] for _ in data.ids]
         for g in range(n_groups):
             for i, w in zip(data.group_projects[g], data.group_weights[g], strict=True):
-                per_project_groups[i].append(g)
-                per_project_w[i].append(w)
+                if w > 0:  # (scoring ballots may hold negative points: no support)
+                    per_project_groups[i].append(g)
+                    per_project_w[i].append(w)
         self.mult = data.multiplicity
         self.projects: list[_MesProject] = []
         self.free: list[int] = []  # zero-cost projects with supporters

@@ -156,6 +156,12 @@ voter_id;vote;points
         ),
         ("META\nkey;value\nbudget;10\nbudget;11\n", 4, "duplicate META key"),
         (
+            "META\nkey;value\nbudget;10\nvote_type;cumulative\nPROJECTS\nproject_id;cost\n"
+            "1;10\nVOTES\nvoter_id;vote;points\nv1;1;-2\n",
+            10,
+            "negative points",
+        ),
+        (
             "META\nkey;value\nbudget;10\nvote_type;ordinal\nPROJECTS\nproject_id;cost\n"
             "1;10\nVOTES\nvoter_id;vote\nv1;1,1\n",
             10,
@@ -190,6 +196,18 @@ def test_missing_section_is_an_error() -> None:
 def test_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(PabulibError, match="no such"):
         parse(str(tmp_path / "nope.pb"))
+
+
+def test_scoring_ballots_may_hold_negative_points() -> None:
+    e = parse(
+        "META\nkey;value\nbudget;10\nvote_type;scoring\nrule;equalshares\nPROJECTS\n"
+        "project_id;cost\n1;4\n2;4\nVOTES\nvoter_id;vote;points\nv1;1,2;2,-1\nv2;2;-3\n"
+    )
+    assert e.ballots[0].points == (2, -1)
+    out = tally(e)
+    # project 2 has only negative points: no support under MES
+    assert out.selected == ["1"]
+    assert tally(e, "greedy").selected == ["1"]
 
 
 def test_duplicate_approval_is_deduplicated() -> None:
