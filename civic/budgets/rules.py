@@ -303,9 +303,7 @@ def _prepare_data(election: Election) -> _Data:
             weights: tuple[float, ...] = (1.0,) * len(idx)
         elif ballot.points is not None:
             if len(ballot.points) != len(idx):
-                raise ValueError(
-                    f"ballot {ballot.voter_id!r}: projects and points differ in length"
-                )
+                raise ValueError(f"ballot {ballot.voter_id!r}: projects and points differ in length")
             weights = tuple([float(w) for w in ballot.points])
         elif vote_type == "ordinal":
             assert ordinal_points is not None
@@ -427,9 +425,7 @@ def _greedy(
             end += 1
         if end > start and scores[ranking[start]] > 0:
             ties.append(
-                tb.describe(
-                    ranking[start : end + 1], f"greedy ranking, score {scores[ranking[start]]}"
-                )
+                tb.describe(ranking[start : end + 1], f"greedy ranking, score {scores[ranking[start]]}")
             )
         start = end + 1
     remaining: Number = budget
@@ -517,9 +513,7 @@ class _Mes:
             util = np.full(len(w), cost) if cost_utility else w
             mult = self.mult[groups]
             mult_util = mult * util
-            self.projects.append(
-                _MesProject(i, cost, groups, util, mult, mult_util, float(mult_util.sum()))
-            )
+            self.projects.append(_MesProject(i, cost, groups, util, mult, mult_util, float(mult_util.sum())))
         self.n_groups = n_groups
 
     def run(self, per_voter: float, tb: _TieBreaker, details: bool = False) -> _MesResult:
@@ -739,9 +733,7 @@ def tally(
     if rule == "equalshares/add1-comparison":
         g_ties: list[dict[str, Any]] = []
         g_scores = data.votes if election.vote_type in APPROVAL_TYPES else data.scores
-        g_selected, g_why, _ = _greedy(
-            data, budget, g_scores, skip=True, threshold=limit, tb=tb, ties=g_ties
-        )
+        g_selected, g_why, _ = _greedy(data, budget, g_scores, skip=True, threshold=limit, tb=tb, ties=g_ties)
         sat_mes = _satisfaction(data, selected)
         sat_greedy = _satisfaction(data, g_selected)
         if comparison == "exclusion":
@@ -784,9 +776,7 @@ def _add1(
     n = max(data.n_voters, 1)
     share = float(math.floor(budget / n)) if integral else float(budget) / n
     candidates = [
-        i
-        for i in range(len(data.ids))
-        if eligible[i] and data.votes[i] > 0 and i not in mes.unsupported
+        i for i in range(len(data.ids)) if eligible[i] and data.votes[i] > 0 and i not in mes.unsupported
     ]
     slack = 1e-9 * max(1.0, float(budget))
 
@@ -797,7 +787,7 @@ def _add1(
 
     current = mes.run(share, tb)
     iterations = 1
-    while len(current.selected) < len(candidates) + len(mes.free):
+    while len(current.selected) < len(candidates):  # selected is a subset of candidates
         if exhaustive_stop and exhaustive(current):
             break
         nxt = mes.run(share + increment, tb)

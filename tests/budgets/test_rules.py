@@ -279,9 +279,10 @@ def test_add1_integral_start() -> None:
 
 
 def test_add1_stops_when_everything_is_funded() -> None:
-    e = election(1000, {"A": 10, "B": 20}, ["A", "B", ""])
+    e = election(1000, {"A": 10, "B": 20, "F": 0}, ["A,F", "B", ""])
     out = tally(e, "equalshares/add1")
-    assert sorted(out.selected) == ["A", "B"]
+    assert sorted(out.selected) == ["A", "B", "F"]
+    assert out.result_for("F").details["zero_cost"] is True
 
 
 def test_comparison_keeps_mes_when_more_voters_prefer_it() -> None:
