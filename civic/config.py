@@ -10,7 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 
 class Config:
@@ -47,6 +47,12 @@ class Config:
 
     CIVIC_PASSWORD_RESET_MAX_AGE = 3600
     CIVIC_RESIDENCY_CODE_DAYS = 180
+
+    # Comments may be edited this many minutes after posting; reported content hides itself
+    # after this many reports until a moderator decides; proposal images up to this size.
+    CIVIC_COMMENT_EDIT_MINUTES = 15
+    CIVIC_MODERATION_HIDE_AFTER = 3
+    CIVIC_PROPOSAL_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 
 
 class ProductionConfig(Config):

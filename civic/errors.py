@@ -8,13 +8,16 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from civic.extensions import db
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    400: (_l("Bad request"),
+          _l("The request could not be understood. Please go back and try again.")),
     403: (_l("Not allowed"), _l("You do not have permission to open this page.")),
     404: (_l("Page not found"), _l("The page you are looking for does not exist or has moved.")),
     405: (_l("Not allowed"), _l("This action cannot be done this way.")),
     413: (_l("Too large"), _l("What you sent is too large. Please send a smaller file or text.")),
-    429: (_l("Too many requests"), _l("You have tried too often. Please wait a moment and try again.")),
-    500: (_l("Something went wrong"), _l("An error occurred on our side. Nothing you saved was lost; please try again later.")),
+    429: (_l("Too many requests"),
+          _l("You have tried too often. Please wait a moment and try again.")),
+    500: (_l("Something went wrong"),
+          _l("An error occurred on our side. Nothing you saved was lost; please try again later.")),
 }
 
 

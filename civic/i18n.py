@@ -6,7 +6,7 @@ Order: the signed-in user's setting › ``?lang=`` › the ``lang`` cookie › A
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, redirect, request
+from flask import Blueprint, current_app, g, has_request_context, redirect, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -24,6 +24,8 @@ def languages() -> dict[str, str]:
 
 def select_locale() -> str:
     offered = languages()
+    if not has_request_context():  # CLI commands and background jobs speak the default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in offered:
         return current_user.locale
     asked = request.args.get("lang")

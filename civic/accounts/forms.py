@@ -36,9 +36,12 @@ def _language_choices():
 
 
 class RegisterForm(FlaskForm):
-    email = EmailField(_l("Email address"), filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)])
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)],
-                               description=_l("Shown next to what you write. It can be a nickname."))
+    email = EmailField(_l("Email address"), filters=[_strip],
+                       validators=[DataRequired(), Email(), Length(max=254)])
+    display_name = StringField(
+        _l("Display name"), validators=[DataRequired(), Length(max=80)],
+        description=_l("Shown next to what you write. It can be a nickname."),
+    )
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
         description=_l("At least %(n)d characters.", n=PASSWORD_MIN),

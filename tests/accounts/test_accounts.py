@@ -222,3 +222,37 @@ def test_demo_accounts_are_refused_by_the_production_config(app, ctx, make_user)
         assert services.authenticate(user.email, PASSWORD) is None
     finally:
         app.config["CIVIC_ENV"] = "development"
+
+
+def test_a_code_entered_by_many_people_at_once_verifies_exactly_one(app, make_user, make_area):
+    import threading
+
+    area = make_area()
+    staff = make_user(roles=("staff",))
+    people = [make_user() for _ in range(8)]
+    _batch, (code,) = services.issue_codes(area, 1, "letter", 30, staff)
+    outcomes = []
+    start = threading.Barrier(len(people))
+
+    def redeem(user_id):
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            start.wait()
+            try:
+                services.redeem_code(user, code)
+                outcomes.append("ok")
+            except services.AccountError:
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=redeem, args=(p.id,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok"] + ["refused"] * (len(people) - 1)
+    db.session.expire_all()
+    from civic.accounts.models import Residency
+
+    assert db.session.scalar(select(db.func.count()).select_from(Residency)) == 1
