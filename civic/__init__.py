@@ -34,6 +34,10 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     errors.init_app(app)
     security.init_app(app)
 
+    from civic.maintenance import cli as maintenance
+
+    maintenance.init_app(app)
+
     from civic.accounts.views import admin_bp, bp as accounts_bp
     from civic.demo.cli import bp as demo_bp
     from civic.spaces.views import bp as spaces_bp
