@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from civic.budgets.rules import (
     ADDED_BY_COMPLETION,
@@ -358,40 +360,86 @@ def test_mes_threshold_makes_projects_ineligible() -> None:
     assert reason(out, "B") == BELOW_THRESHOLD
 
 
+def _natural(pid: str) -> tuple[int, str]:
+    return (int(pid), "") if pid.isdigit() else (10**9, pid)
+
+
+def reference_mes(costs: dict[str, int], votes: list[str], share: Fraction) -> list[str]:
+    """Exact (Fraction) MES with cost utilities, written from the definition.
+
+    Ties: lower cost, then more approvals, then lower id (the default tie-break).
+    """
+    budget = {i: Fraction(share) for i in range(len(votes))}
+    approvers = {p: [i for i, v in enumerate(votes) if p in v.split(",")] for p in costs}
+    order = sorted(costs, key=lambda p: (costs[p], -len(approvers[p]), _natural(p)))
+    chosen: list[str] = []
+    while True:
+        best = None
+        for p in order:
+            if p in chosen or not approvers[p] or costs[p] == 0:
+                continue
+            if sum(budget[i] for i in approvers[p]) < costs[p]:
+                continue
+            # smallest equal payment with sum(min(budget, payment)) == cost
+            money = sorted(budget[i] for i in approvers[p])
+            for k in range(len(money)):
+                pay = (Fraction(costs[p]) - sum(money[:k])) / (len(money) - k)
+                if pay <= money[k]:
+                    break
+            rho = Fraction(pay) / costs[p]
+            if best is None or rho < best[0]:
+                best = (rho, p, pay)
+        if best is None:
+            return chosen
+        _, p, pay = best
+        chosen.append(p)
+        for i in approvers[p]:
+            budget[i] -= min(budget[i], pay)
+
+
+def reference_add1(costs: dict[str, int], votes: list[str], total: int) -> list[str]:
+    supported = {p for p in costs if any(p in v.split(",") for v in votes)}
+    share = Fraction(total // len(votes))
+    current = reference_mes(costs, votes, share)
+    while len(current) < len(supported):
+        nxt = reference_mes(costs, votes, share + 1)
+        if sum(costs[p] for p in nxt) > total:
+            break
+        share, current = share + 1, nxt
+    return current
+
+
 def test_mes_matches_exact_rational_reference() -> None:
-    """Cross-check MES against a tiny exact (Fraction) implementation of the definition."""
     costs = {"A": 70, "B": 45, "C": 30, "D": 25, "E": 12}
     votes = ["A,B", "A,C", "A,B,D", "C,D,E", "B", "E", "A,E", "C", "B,C,D", ""]
     e = election(150, costs, votes)
-
-    def reference(share: Fraction) -> list[str]:
-        budget = {i: share for i in range(len(votes))}
-        approvers = {p: [i for i, v in enumerate(votes) if p in v.split(",")] for p in costs}
-        chosen: list[str] = []
-        while True:
-            best = None
-            for p in sorted(costs, key=lambda p: (costs[p], p)):
-                if p in chosen or sum(budget[i] for i in approvers[p]) < costs[p]:
-                    continue
-                # smallest equal payment with sum(min(budget, payment)) == cost
-                money = sorted(budget[i] for i in approvers[p])
-                for k in range(len(money)):
-                    pay = (costs[p] - sum(money[:k])) / (len(money) - k)
-                    if pay <= money[k]:
-                        break
-                rho = Fraction(pay) / costs[p]
-                if best is None or rho < best[0]:
-                    best = (rho, p, pay)
-            if best is None:
-                return chosen
-            _, p, pay = best
-            chosen.append(p)
-            for i in approvers[p]:
-                budget[i] -= min(budget[i], pay)
-
-    assert tally(e, "equalshares").selected == reference(Fraction(150, 10))
+    assert tally(e, "equalshares").selected == reference_mes(costs, votes, Fraction(150, 10))
     add1 = tally(e, "equalshares/add1")
-    assert add1.selected == reference(Fraction(add1.details["per_voter_budget"]))
+    assert add1.selected == reference_add1(costs, votes, 150)
+    assert add1.selected == reference_mes(costs, votes, Fraction(add1.details["per_voter_budget"]))
+
+
+@st.composite
+def small_approval(draw) -> tuple[dict[str, int], list[str], int]:
+    names = [str(i) for i in range(1, draw(st.integers(1, 6)) + 1)]
+    costs = {p: draw(st.integers(1, 60)) for p in names}
+    votes = [
+        ",".join(draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names))))
+        for _ in range(draw(st.integers(1, 8)))
+    ]
+    return costs, votes, draw(st.integers(5, 150))
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_approval())
+def test_mes_and_add1_agree_with_exact_reference(case) -> None:
+    costs, votes, total = case
+    e = election(total, costs, votes)
+    share = Fraction(total, len(votes))
+    assert tally(e, "equalshares").selected == reference_mes(costs, votes, share)
+    out = tally(e, "equalshares/add1")
+    assert out.selected == reference_add1(costs, votes, total)
+    assert out.total_cost <= total
 
 
 # ------------------------------------------------------------- explanations
