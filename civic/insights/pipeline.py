@@ -28,10 +28,12 @@ from .tokens import TokenCache, split_units, tokenize_units, unit_key
 
 Progress = Callable[[str, float], None]
 
-UNIT_GENERIC_THRESHOLD = 0.80
-TERM_GENERIC_THRESHOLD = 0.80
-SVD_DIMS = 100
-FINE_MAX = 60
+UNIT_GENERIC_THRESHOLD = 0.6
+TERM_GENERIC_THRESHOLD = 0.6
+SVD_DIMS = 50
+FINE_MAX = 40
+LINKAGE = "average"
+DEBUG = False
 
 
 @dataclass
@@ -236,6 +238,9 @@ def cluster(
         if len(cand):
             own = [_related_terms(terms, c) for c in cand]
             sc = generic_scores((X > 0).astype(np.float64), X, own, cand)
+            if DEBUG:
+                o = np.argsort(-sc)[:40]
+                print([(str(terms[cand[i]]), round(float(sc[i]), 2), int(tdf[cand[i]])) for i in o])
             drop = cand[sc >= TERM_GENERIC_THRESHOLD]
             learned_terms = [str(terms[c]) for c in drop]
             if len(drop):
@@ -407,22 +412,28 @@ def _broad_from_fine(emb, w, fine, cent, n_themes, max_themes, random_state) -> 
     cn = cent / np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-12)
     rng = np.random.default_rng(random_state)
     n = len(emb)
-    sample = np.sort(rng.choice(n, size=min(n, 3000), replace=False, p=w / w.sum())) \
-        if n > 3000 else np.arange(n)
+    sample = np.sort(rng.choice(n, size=min(n, 2500), replace=False, p=w / w.sum())) \
+        if n > 2500 else np.arange(n)
 
     def cut(nb: int) -> np.ndarray:
-        ag = AgglomerativeClustering(n_clusters=nb, metric="cosine", linkage="average")
+        if LINKAGE == "ward":
+            ag = AgglomerativeClustering(n_clusters=nb, linkage="ward")
+        else:
+            ag = AgglomerativeClustering(n_clusters=nb, metric="cosine", linkage=LINKAGE)
         return ag.fit_predict(cn)
 
     if n_themes:
         return cut(max(1, min(n_themes, k)))
     best, best_s = None, -2.0
+    es = emb[sample]
+    D = np.clip(1.0 - es @ es.T, 0.0, 2.0)  # rows are unit vectors: cosine distance
+    np.fill_diagonal(D, 0.0)
     for nb in range(2, min(max_themes, k - 1) + 1):
         lab = cut(nb)
         labels = lab[fine[sample]]
         if len(np.unique(labels)) < 2:
             continue
-        s = silhouette_score(emb[sample], labels, metric="cosine")
+        s = silhouette_score(D, labels, metric="precomputed")
         if s > best_s + 1e-9:
             best, best_s = lab, s
     return best if best is not None else np.zeros(k, dtype=int)
