@@ -38,7 +38,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     maintenance.init_app(app)
 
-    from civic.accounts.views import admin_bp, bp as accounts_bp
+    from civic.accounts.views import admin_bp
+    from civic.accounts.views import bp as accounts_bp
     from civic.demo.cli import bp as demo_bp
     from civic.spaces.views import bp as spaces_bp
 
