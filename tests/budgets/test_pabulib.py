@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from civic.budgets.pabulib import PabulibError, parse, write
-from civic.budgets.rules import Ballot, Election, Project, tally
+from civic.budgets.rules import REASONS, Ballot, Election, Project, tally
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 PABULIB_DIR = SHARED / "data" / "pabulib"
@@ -101,8 +101,7 @@ voter_id;vote;points
             "budget is not a number",
         ),
         (
-            "META\nkey;value\nbudget;10\nvote_type;magic\nPROJECTS\nproject_id;cost\n"
-            "VOTES\nvoter_id;vote\n",
+            "META\nkey;value\nbudget;10\nvote_type;magic\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n",
             4,
             "unknown vote_type",
         ),
@@ -218,9 +217,9 @@ def test_duplicate_approval_is_deduplicated() -> None:
     assert e.ballots[0].projects == ("1",)
 
 
-_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=0, max_size=12
-).map(str.strip)
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=0, max_size=12).map(
+    str.strip
+)
 _ident = st.text(alphabet="abcXYZ0189_/.-", min_size=1, max_size=6)
 
 
@@ -272,9 +271,7 @@ def test_write_then_parse_round_trips(e: Election) -> None:
 
 # ----------------------------------------------------------- real elections
 
-needs_shared = pytest.mark.skipif(
-    not PB_FILES, reason=f"shared pabulib data not available at {PABULIB_DIR}"
-)
+needs_shared = pytest.mark.skipif(not PB_FILES, reason=f"shared pabulib data not available at {PABULIB_DIR}")
 
 
 @needs_shared
@@ -287,6 +284,9 @@ def test_real_election_reproduces_selected(path: Path) -> None:
     outcome = tally(e)
     assert set(outcome.selected) == official
     assert outcome.total_cost <= e.budget
+    assert len(outcome.results) == len(e.projects)
+    assert all(r.reason in REASONS for r in outcome.results)
+    assert {r.project_id for r in outcome.results if r.selected} == official
 
 
 @needs_shared

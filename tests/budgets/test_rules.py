@@ -472,3 +472,54 @@ def test_every_project_is_explained_and_outcome_is_json() -> None:
         assert out.total_cost == sum(e.project(p).cost for p in out.selected) <= e.budget
         assert json.loads(json.dumps(out.as_dict()))["rule"] == rule
         assert out.result_for("Z").reason == BELOW_THRESHOLD
+
+
+def reference_mes_points(costs: dict[str, int], ballots: list[dict[str, int]], share: Fraction) -> list[str]:
+    """Exact MES with the points as utilities (cumulative ballots)."""
+    budget = [Fraction(share)] * len(ballots)
+    supporters = {p: [i for i, b in enumerate(ballots) if b.get(p, 0) > 0] for p in costs}
+    order = sorted(costs, key=lambda p: (costs[p], -len(supporters[p]), _natural(p)))
+    chosen: list[str] = []
+    while True:
+        best = None
+        for p in order:
+            if p in chosen or not supporters[p]:
+                continue
+            if sum(budget[i] for i in supporters[p]) < costs[p]:
+                continue
+            by_ratio = sorted(supporters[p], key=lambda i: budget[i] / ballots[i][p])
+            paid = Fraction(0)
+            for k, i in enumerate(by_ratio):
+                rest = sum(ballots[j][p] for j in by_ratio[k:])
+                rho = (costs[p] - paid) / rest
+                if rho * ballots[i][p] <= budget[i]:
+                    break
+                paid += budget[i]
+            if best is None or rho < best[0]:
+                best = (rho, p)
+        if best is None:
+            return chosen
+        rho, p = best
+        chosen.append(p)
+        for i in supporters[p]:
+            budget[i] -= min(budget[i], rho * ballots[i][p])
+
+
+@st.composite
+def small_cumulative(draw) -> tuple[dict[str, int], list[dict[str, int]], int]:
+    names = [str(i) for i in range(1, draw(st.integers(1, 5)) + 1)]
+    costs = {p: draw(st.integers(1, 60)) for p in names}
+    ballots = [
+        {p: draw(st.integers(1, 5)) for p in draw(st.lists(st.sampled_from(names), unique=True))}
+        for _ in range(draw(st.integers(1, 7)))
+    ]
+    return costs, ballots, draw(st.integers(5, 150))
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_cumulative())
+def test_mes_with_points_agrees_with_exact_reference(case) -> None:
+    costs, ballots, total = case
+    e = election(total, costs, ballots, vote_type="cumulative")
+    expected = reference_mes_points(costs, ballots, Fraction(total, len(ballots)))
+    assert tally(e, "equalshares").selected == expected
