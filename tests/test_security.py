@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from tests.conftest import make_app
 
 
@@ -35,3 +37,25 @@ def test_session_cookies_are_http_only_and_same_site(client, make_user):
     response = login(client, make_user())
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.fixture
+def rate_limited_app(database_url):
+    from civic.extensions import limiter
+
+    # The limiter is one object shared by every app in the session: switch it back off after.
+    try:
+        yield make_app(database_url, RATELIMIT_ENABLED=True)
+    finally:
+        limiter.reset()
+        limiter.enabled = False
+
+
+def test_repeated_login_attempts_are_rate_limited_with_a_translated_page(rate_limited_app):
+    client = rate_limited_app.test_client()
+    statuses = [client.post("/login", data={"email": "a@example.jp", "password": "wrong"}
+                            ).status_code for _ in range(12)]
+    assert statuses[:10] == [422] * 10
+    assert statuses[-1] == 429
+    page = client.post("/login", data={"email": "a@example.jp", "password": "x"})
+    assert "リクエストが多すぎます" in page.get_data(as_text=True)
