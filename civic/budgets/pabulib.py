@@ -108,9 +108,7 @@ def _fit(header: list[str], row: list[str], line: int, section: str) -> list[str
     """Pad short rows with empty fields; reject rows with extra non-empty fields."""
     if len(row) > len(header):
         if any(row[len(header) :]):
-            raise PabulibError(
-                f"{section} row has {len(row)} fields but the header has {len(header)}", line
-            )
+            raise PabulibError(f"{section} row has {len(row)} fields but the header has {len(header)}", line)
         return row[: len(header)]
     return row + [""] * (len(header) - len(row))
 
@@ -212,16 +210,12 @@ def _parse_text(text: str) -> Election:
     try:
         budget = parse_number(meta["budget"])
     except ValueError as exc:
-        raise PabulibError(
-            f"budget is not a number: {meta['budget']!r}", _meta_line(text, "budget")
-        ) from exc
+        raise PabulibError(f"budget is not a number: {meta['budget']!r}", _meta_line(text, "budget")) from exc
     if budget < 0:
         raise PabulibError("budget is negative", _meta_line(text, "budget"))
     vote_type = meta["vote_type"].strip().lower()
     if vote_type not in KNOWN_VOTE_TYPES:
-        raise PabulibError(
-            f"unknown vote_type {meta['vote_type']!r}", _meta_line(text, "vote_type")
-        )
+        raise PabulibError(f"unknown vote_type {meta['vote_type']!r}", _meta_line(text, "vote_type"))
 
     for line, hdr, row in project_rows:
         fields = dict(zip(hdr, row, strict=True))
@@ -234,9 +228,7 @@ def _parse_text(text: str) -> Election:
         try:
             cost = parse_number(raw_cost)
         except ValueError as exc:
-            raise PabulibError(
-                f"cost of project {pid!r} is not a number: {raw_cost!r}", line
-            ) from exc
+            raise PabulibError(f"cost of project {pid!r} is not a number: {raw_cost!r}", line) from exc
         if cost < 0:
             raise PabulibError(f"cost of project {pid!r} is negative", line)
         name = fields.pop("name", "")
@@ -251,9 +243,7 @@ def _parse_text(text: str) -> Election:
     col_vote = vote_header.index("vote")
     col_points = vote_header.index("points") if has_points else -1
     extra_cols = [
-        (name, j)
-        for j, name in enumerate(vote_header)
-        if name not in ("voter_id", "vote", "points")
+        (name, j) for j, name in enumerate(vote_header) if name not in ("voter_id", "vote", "points")
     ]
     width = len(vote_header)
     for line, row in vote_rows:
@@ -266,9 +256,7 @@ def _parse_text(text: str) -> Election:
         chosen = _split_list(row[col_vote])
         for pid in chosen:
             if pid not in project_index:
-                raise PabulibError(
-                    f"vote of voter {voter_id!r} names unknown project {pid!r}", line
-                )
+                raise PabulibError(f"vote of voter {voter_id!r} names unknown project {pid!r}", line)
         points: tuple[Number, ...] | None = None
         if has_points:
             raw_points = row[col_points]
@@ -276,9 +264,7 @@ def _parse_text(text: str) -> Election:
                 try:
                     points = tuple(parse_number(p) for p in _split_list(raw_points))
                 except ValueError as exc:
-                    raise PabulibError(
-                        f"points of voter {voter_id!r} are not numbers", line
-                    ) from exc
+                    raise PabulibError(f"points of voter {voter_id!r} are not numbers", line) from exc
                 if len(points) != len(chosen):
                     raise PabulibError(
                         f"voter {voter_id!r} lists {len(chosen)} projects but {len(points)} points",
@@ -291,13 +277,9 @@ def _parse_text(text: str) -> Election:
                 chosen = list(dict.fromkeys(chosen))
             else:
                 raise PabulibError(f"voter {voter_id!r} lists a project twice", line)
-        ballots.append(
-            Ballot(voter_id=voter_id, projects=tuple(chosen), points=points, extra=fields)
-        )
+        ballots.append(Ballot(voter_id=voter_id, projects=tuple(chosen), points=points, extra=fields))
 
-    return Election(
-        projects=projects, ballots=ballots, budget=budget, vote_type=vote_type, meta=meta
-    )
+    return Election(projects=projects, ballots=ballots, budget=budget, vote_type=vote_type, meta=meta)
 
 
 def _meta_line(text: str, key: str | None = None) -> int | None:
