@@ -60,7 +60,8 @@ def backup(database_url: str, out: Path) -> Path:
             target.close()
         elif url.get_backend_name() == "postgresql":
             args, env = _pg_args(url)
-            result = subprocess.run([_pg_tool("pg_dump"), "-Fc", "-f", str(partial), *args],
+            result = subprocess.run(  # noqa: S603 - argv from our own config, no shell
+                [_pg_tool("pg_dump"), "-Fc", "-f", str(partial), *args],
                                     env=env, capture_output=True, text=True)
             if result.returncode:
                 raise BackupError(result.stderr.strip() or "pg_dump failed")
@@ -87,7 +88,8 @@ def restore(database_url: str, source: Path) -> None:
         target.close()
     elif url.get_backend_name() == "postgresql":
         args, env = _pg_args(url)
-        result = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists",
+        result = subprocess.run(  # noqa: S603 - argv from our own config, no shell
+                                [_pg_tool("pg_restore"), "--clean", "--if-exists",
                                  "--single-transaction", *args, str(source)],
                                 env=env, capture_output=True, text=True)
         if result.returncode:
