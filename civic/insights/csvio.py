@@ -58,8 +58,8 @@ def decode(data: bytes) -> tuple[str, str]:
         try:
             return data.decode("cp932"), "cp932"
         except UnicodeDecodeError as e:
-            # Report the earlier failure: with mostly-UTF-8 files that is the real problem.
-            pos = min(e_utf8.start, e.start)
+            # The decoder that got further is most likely the file's real encoding.
+            pos = max(e_utf8.start, e.start)
             raise CsvImportError(
                 "cannot decode as UTF-8 or CP932 (Shift_JIS)", _line_of(data, pos)
             ) from None

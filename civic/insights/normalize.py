@@ -53,7 +53,7 @@ def is_no_content(text: str) -> bool:
     core = _letters(s)
     if not core:
         return True
-    if core.isdigit():
+    if core.isdigit() or not core.strip("ーｰ〜~々ゝゞヽヾ"):
         return True
     return core.casefold() in _NO_CONTENT_CF
 

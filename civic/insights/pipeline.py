@@ -34,6 +34,7 @@ SVD_DIMS = 50
 FINE_MAX = 40
 LINKAGE = "average"
 DEBUG = False
+SILHOUETTE_TOLERANCE = 0.05
 
 
 @dataclass
@@ -424,7 +425,7 @@ def _broad_from_fine(emb, w, fine, cent, n_themes, max_themes, random_state) -> 
 
     if n_themes:
         return cut(max(1, min(n_themes, k)))
-    best, best_s = None, -2.0
+    scores: list[tuple[int, float, np.ndarray]] = []
     es = emb[sample]
     D = np.clip(1.0 - es @ es.T, 0.0, 2.0)  # rows are unit vectors: cosine distance
     np.fill_diagonal(D, 0.0)
@@ -433,10 +434,13 @@ def _broad_from_fine(emb, w, fine, cent, n_themes, max_themes, random_state) -> 
         labels = lab[fine[sample]]
         if len(np.unique(labels)) < 2:
             continue
-        s = silhouette_score(D, labels, metric="precomputed")
-        if s > best_s + 1e-9:
-            best, best_s = lab, s
-    return best if best is not None else np.zeros(k, dtype=int)
+        scores.append((nb, float(silhouette_score(D, labels, metric="precomputed")), lab))
+    if not scores:
+        return np.zeros(k, dtype=int)
+    # Fewest themes whose silhouette is within SILHOUETTE_TOLERANCE of the best: tight
+    # sub-groups (repeated phrasings) otherwise push the count up.
+    top = max(s for _, s, _ in scores)
+    return next(lab for _, s, lab in scores if s >= top - SILHOUETTE_TOLERANCE * abs(top))
 
 
 def _ctfidf(G, w, labels, k, terms, top=10) -> list[list[str]]:
