@@ -1,0 +1,184 @@
+"""Café pages: who may run the console, joining on a phone, the table view, notes, harvest."""
+
+from sqlalchemy import select
+
+from civic.cafe import services
+from civic.cafe.models import Cafe, CafeFacilitator, CafeNote, CafeParticipant
+from civic.extensions import db
+from tests.conftest import login
+
+FORM = {"title": "まちの未来", "purpose": "", "mode": "classic", "questions": "一つ目\n二つ目",
+        "round_count": "2", "round_minutes": "15", "table_size": "4", "table_lines": ""}
+
+
+def test_only_facilitators_and_staff_create_cafes(client, make_user, make_process):
+    process = make_process(features=("cafe_open",))
+    resident = make_user()
+    login(client, resident)
+    assert client.get(f"/processes/{process.slug}/cafes/new").status_code == 403
+    client.post("/logout")
+    login(client, make_user(roles=("facilitator",)))
+    assert client.get(f"/processes/{process.slug}/cafes/new").status_code == 200
+    bad = client.post(f"/processes/{process.slug}/cafes/new", data={**FORM, "questions": "一つ目"})
+    assert bad.status_code == 422 and "一つ目" in bad.get_data(as_text=True)
+    response = client.post(f"/processes/{process.slug}/cafes/new", data=FORM)
+    assert response.status_code == 302
+    cafe = db.session.scalar(select(Cafe))
+    assert [r.question for r in cafe.rounds] == ["一つ目", "二つ目"]
+    page = client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    assert f"/cafe/{cafe.join_code}" in page and f"/cafes/{cafe.id}/console" in page
+
+
+def test_console_only_for_the_cafes_own_facilitators_and_admins(client, make_user, make_cafe):
+    owner = make_user(roles=("facilitator",))
+    cafe = make_cafe(facilitator=owner)
+    linked = make_user(roles=("facilitator",))
+    db.session.add(CafeFacilitator(cafe_id=cafe.id, user_id=linked.id))
+    db.session.commit()
+    url = f"/cafes/{cafe.id}/console"
+    assert client.get(url).status_code == 302  # to the login page
+    for user, status in ((make_user(roles=("facilitator",)), 403), (make_user(roles=("staff",)), 403),
+                         (make_user(), 403), (owner, 200), (linked, 200),
+                         (make_user(roles=("admin",)), 200)):
+        login(client, user)
+        assert client.get(url).status_code == status, user.roles
+        assert client.post(f"/cafes/{cafe.id}/console/start").status_code in (status, 303)
+        client.post("/logout")
+
+
+def test_participants_cannot_use_the_console(client, make_user, make_cafe):
+    cafe = make_cafe()
+    resident = make_user()
+    login(client, resident)
+    client.post(f"/cafe/{cafe.join_code}", data={"as_user": "1"})
+    assert client.get(f"/cafes/{cafe.id}/console").status_code == 403
+    assert client.post(f"/cafes/{cafe.id}/console/start").status_code == 403
+    assert client.get(f"/cafes/{cafe.id}/console.json").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Cafe, cafe.id).state == "open"
+
+
+def test_join_as_guest_then_see_my_table(app, make_cafe):
+    cafe = make_cafe()
+    phones = [app.test_client() for _ in range(4)]
+    for i, phone in enumerate(phones):
+        assert phone.get(f"/cafe/{cafe.join_code}").status_code == 200
+        response = phone.post(f"/cafe/{cafe.join_code}", data={"display_name": f"ゲスト{i}"})
+        assert response.status_code == 303 and response.location.endswith("/me")
+    page = phones[0].get(f"/cafe/{cafe.join_code}/me").get_data(as_text=True)
+    assert "ゲスト0" in page and "js/cafe.js" in page
+    assert f'href="/cafe/{cafe.join_code}/me"' in page  # the no-JavaScript refresh
+    services.start(db.session.get(Cafe, cafe.id), None)
+    page = phones[1].get(f"/cafe/{cafe.join_code}/me").get_data(as_text=True)
+    assert "ゲスト1" in page and "今の暮らしは？" in page and 'role="timer"' in page
+    state = phones[1].get(f"/cafe/{cafe.join_code}/state.json").get_json()
+    assert state["state"] == "running" and state["round"] == 1 and state["table"] in (1, 2)
+    assert 0 < state["remaining"] <= 20 * 60 and state["version"]
+    # A stranger without a seat gets the join page, not someone else's table.
+    stranger = app.test_client()
+    assert stranger.get(f"/cafe/{cafe.join_code}/me").status_code == 302
+    assert stranger.get(f"/cafe/{cafe.join_code}/state.json").status_code == 403
+
+
+def test_empty_guest_name_is_refused_with_the_form_again(client, make_cafe):
+    cafe = make_cafe()
+    response = client.post(f"/cafe/{cafe.join_code}", data={"display_name": ""})
+    assert response.status_code == 422
+    assert db.session.scalar(select(CafeParticipant)) is None
+
+
+def test_join_as_user_and_verification_rule(client, make_user, make_area, make_process,
+                                            make_cafe):
+    area = make_area()
+    process = make_process(area=area, features=("cafe_open",))
+    cafe = make_cafe(process=process, verification_required=True)
+    unverified = make_user()
+    login(client, unverified)
+    refused = client.post(f"/cafe/{cafe.join_code}", data={"as_user": "1"})
+    assert refused.status_code == 403 and "/verify" in refused.get_data(as_text=True)
+    client.post("/logout")
+    resident = make_user(area=area, name="川端の住民")
+    login(client, resident)
+    response = client.post(f"/cafe/{cafe.join_code}", data={"as_user": "1"})
+    assert response.status_code == 303
+    client.post(f"/cafe/{cafe.join_code}", data={"as_user": "1"})  # twice: still one person
+    people = db.session.scalars(select(CafeParticipant)).all()
+    assert [(p.user_id, p.display_name) for p in people] == [(resident.id, "川端の住民")]
+
+
+def test_joining_needs_the_cafe_phase(client, make_process, make_cafe):
+    cafe = make_cafe(process=make_process(features=("comments_open",)))
+    response = client.post(f"/cafe/{cafe.join_code}", data={"display_name": "早い人"})
+    assert response.status_code == 403
+    assert db.session.scalar(select(CafeParticipant)) is None
+
+
+def test_notes_posted_on_the_phone_reach_the_next_rounds_travellers(app, make_user, make_cafe):
+    owner = make_user(roles=("facilitator",))
+    cafe = make_cafe(facilitator=owner, table_size=2)
+    phones = {}
+    for i in range(4):
+        phone = app.test_client()
+        phone.post(f"/cafe/{cafe.join_code}", data={"display_name": f"p{i}"})
+        phones[i] = phone
+    console = app.test_client()
+    login(console, owner)
+    assert console.post(f"/cafes/{cafe.id}/console/start").status_code == 303
+    too_long = phones[2].post(f"/cafe/{cafe.join_code}/notes", data={"body": "あ" * 281})
+    assert too_long.status_code == 422
+    assert phones[2].post(f"/cafe/{cafe.join_code}/notes",
+                          data={"body": "川の見える図書館"}).status_code == 303
+    note = db.session.scalar(select(CafeNote))
+
+    def table_of(i):
+        return phones[i].get(f"/cafe/{cafe.join_code}/state.json").get_json()["table"]
+
+    before = {i: table_of(i) for i in phones}
+    assert console.post(f"/cafes/{cafe.id}/console/end").status_code == 303
+    assert console.post(f"/cafes/{cafe.id}/console/next").status_code == 303
+    newcomers = [i for i in phones if table_of(i) == before[2] and before[i] != before[2]]
+    assert newcomers
+    for i in newcomers:
+        page = phones[i].get(f"/cafe/{cafe.join_code}/me").get_data(as_text=True)
+        assert "川の見える図書館" in page
+    # The host of that table marks it as a key idea; a traveller may not.
+    host_id = note.table.host_id
+    host_phone = next(phones[i] for i in phones
+                      if db.session.scalar(select(CafeParticipant.display_name)
+                                           .where(CafeParticipant.id == host_id)) == f"p{i}")
+    assert phones[2].post(f"/cafe/{cafe.join_code}/notes/{note.id}/key",
+                          data={"key": "1"}).status_code in (303, 403)
+    assert host_phone.post(f"/cafe/{cafe.join_code}/notes/{note.id}/key",
+                           data={"key": "1"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(CafeNote, note.id).is_key
+    harvest = console.get(f"/cafes/{cafe.id}/harvest").get_data(as_text=True)
+    assert "川の見える図書館" in harvest
+    csv = console.get(f"/cafes/{cafe.id}/harvest.csv")
+    assert csv.mimetype == "text/csv" and csv.data.startswith("\ufeff".encode())
+    assert "川の見える図書館" in csv.data.decode("utf-8-sig")
+
+
+def test_console_controls_and_qr(client, make_user, make_cafe):
+    owner = make_user(roles=("facilitator",))
+    cafe = make_cafe(facilitator=owner)
+    for i in range(5):
+        services.join(cafe, guest_name=f"g{i}")
+    login(client, owner)
+    assert client.get(f"/cafes/{cafe.id}/qr.svg").mimetype == "image/svg+xml"
+    for action in ("start", "pause", "resume"):
+        assert client.post(f"/cafes/{cafe.id}/console/{action}").status_code == 303
+    client.post(f"/cafes/{cafe.id}/console/extend", data={"minutes": "5"})
+    client.post(f"/cafes/{cafe.id}/console/broadcast", data={"message": "あと5分です"})
+    wrong = client.post(f"/cafes/{cafe.id}/console/next", follow_redirects=True)
+    assert wrong.status_code == 200
+    page = client.get(f"/cafes/{cafe.id}/console").get_data(as_text=True)
+    assert "あと5分です" in page and "g4" in page
+    state = client.get(f"/cafes/{cafe.id}/console.json").get_json()
+    assert state["state"] == "running" and state["remaining"] > 20 * 60
+    person = services.participants(db.session.get(Cafe, cafe.id))[-1]
+    assert client.post(f"/cafes/{cafe.id}/console/left",
+                       data={"participant": str(person.id)}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(CafeParticipant, person.id).left_at is not None
+    assert client.post(f"/cafes/{cafe.id}/console/unknown").status_code == 404
