@@ -45,6 +45,13 @@
       var fresh = doc.getElementById("cafe-live");
       if (!fresh) { return; }
       live.innerHTML = fresh.innerHTML;
+      // The note form is kept (with what is being typed) unless it appears or goes away.
+      var compose = document.getElementById("cafe-compose");
+      var freshCompose = doc.getElementById("cafe-compose");
+      if (compose && freshCompose &&
+          !compose.querySelector("form") !== !freshCompose.querySelector("form")) {
+        compose.innerHTML = freshCompose.innerHTML;
+      }
       version = fresh.getAttribute("data-version");
       live.setAttribute("data-version", version);
       readClock();
