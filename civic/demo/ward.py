@@ -123,6 +123,7 @@ def load(today) -> dict:
     ]
     db.session.add_all([proposals, budget, cafe])
     db.session.commit()
+    _demo_cafe(cafe, people["facilitator@example.jp"][0])
 
     return {
         "password": DEMO_PASSWORD,
@@ -131,3 +132,20 @@ def load(today) -> dict:
         "codes": [accounts.format_code(code) for code in spare_codes],
         "code_area": areas["honcho"].name,
     }
+
+
+def _demo_cafe(process, facilitator) -> None:
+    """A café waiting to start, with a few guests already at the door."""
+    from civic.cafe import services as cafe_services
+
+    cafe = cafe_services.create_cafe(process, {
+        "title": "川沿いの暮らし、10年後",
+        "purpose": "川端地区の10年後を、立場の違う人と少人数で語り合います。",
+        "mode": "classic",
+        "questions": "川辺で好きな場所・困っていることは？\n10年後、どんな川端になっていてほしい？\n"
+                     "そのために、明日からできることは？",
+        "round_count": 3, "round_minutes": 20, "table_size": 4,
+        "table_lines": "", "verification_required": False,
+    }, facilitator)
+    for name in ("町会の佐々木", "高校生のみゆ", "カフェ店主の森", "子育て中の大野", "釣り好きの岡"):
+        cafe_services.join(cafe, guest_name=name)

@@ -182,3 +182,15 @@ def test_console_controls_and_qr(client, make_user, make_cafe):
     db.session.expire_all()
     assert db.session.get(CafeParticipant, person.id).left_at is not None
     assert client.post(f"/cafes/{cafe.id}/console/unknown").status_code == 404
+
+
+def test_demo_cafe_can_be_started_by_the_demo_facilitator(app, client, ctx):
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    cafe = db.session.scalar(select(Cafe))
+    assert cafe.process.slug == "kawabata-cafe"
+    client.post("/login", data={"email": "facilitator@example.jp", "password": "demo-password"})
+    assert client.get(f"/cafes/{cafe.id}/console").status_code == 200
+    assert client.post(f"/cafes/{cafe.id}/console/start").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Cafe, cafe.id).state == "running"
+    assert client.get("/processes/kawabata-cafe").status_code == 200
