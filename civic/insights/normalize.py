@@ -64,6 +64,7 @@ _VI_CHARS = set("ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵ�
 # Characters frequent in Chinese but rare or absent in Japanese running text
 # (simplified forms and function words).
 _ZH_MARKERS = set("的了是们这个们么吗呢吧说还没对为会过进时来们东车门问间长开关发经动电见现样应该给让")
+_KANA = re.compile(r"[\u3040-\u30ff]")
 _EN_WORDS = {
     "the", "and", "to", "of", "is", "in", "for", "that", "it", "please", "we", "i", "you",
     "this", "be", "are", "with", "not", "should", "more", "would", "have", "there", "city",
@@ -98,6 +99,9 @@ def detect_language(text: str) -> str:
     text quoting English words or place names stays ``ja``.
     """
     s = _EMAIL.sub(" ", _URL.sub(" ", text))
+    kana = len(_KANA.findall(s))
+    if kana >= 4 and kana >= 0.15 * len(s):  # fast path: plainly Japanese
+        return "ja"
     c = script_counts(s)
     total = sum(c.values())
     if total == 0:

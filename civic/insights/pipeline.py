@@ -395,7 +395,7 @@ def _fine_clusters(emb: np.ndarray, w: np.ndarray, random_state: int) -> np.ndar
         return np.arange(n) if n <= k else np.zeros(n, dtype=int)
     if n > 20000:
         km = MiniBatchKMeans(n_clusters=k, random_state=random_state, batch_size=4096,
-                             n_init=3, max_iter=100)
+                             n_init=1, max_iter=50)
     else:
         km = KMeans(n_clusters=k, random_state=random_state, n_init=2)
     lab = km.fit_predict(emb, sample_weight=w)
