@@ -42,11 +42,13 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.accounts.views import bp as accounts_bp
     from civic.cafe.views import bp as cafe_bp
     from civic.demo.cli import bp as demo_bp
+    from civic.jobs.views import bp as jobs_bp
     from civic.spaces.views import bp as spaces_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(spaces_bp)
     app.register_blueprint(cafe_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(demo_bp)
     return app
