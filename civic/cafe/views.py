@@ -1,3 +1,4 @@
+import io
 import json
 import time
 
@@ -131,8 +132,9 @@ def console_state(cafe_id: int):
 def qr(cafe_id: int):
     cafe = _cafe_or_404(cafe_id)
     require("cafe.run", cafe)
-    svg = segno.make(_join_url(cafe), error="m").svg_inline(scale=6, omitsize=False)
-    return Response(svg, mimetype="image/svg+xml")
+    out = io.BytesIO()
+    segno.make(_join_url(cafe), error="m").save(out, kind="svg", scale=6)
+    return Response(out.getvalue(), mimetype="image/svg+xml")
 
 
 def _form_int(name: str) -> int | None:

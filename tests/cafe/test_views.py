@@ -165,7 +165,8 @@ def test_console_controls_and_qr(client, make_user, make_cafe):
     for i in range(5):
         services.join(cafe, guest_name=f"g{i}")
     login(client, owner)
-    assert client.get(f"/cafes/{cafe.id}/qr.svg").mimetype == "image/svg+xml"
+    qr = client.get(f"/cafes/{cafe.id}/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and b'xmlns="http://www.w3.org/2000/svg"' in qr.data
     for action in ("start", "pause", "resume"):
         assert client.post(f"/cafes/{cafe.id}/console/{action}").status_code == 303
     client.post(f"/cafes/{cafe.id}/console/extend", data={"minutes": "5"})

@@ -47,7 +47,8 @@ def test_facilitator_runs_a_cafe_and_phones_follow_the_rounds(browser, live_serv
         console.locator("form:has(input[name=password]) [type=submit]").click()
         console.wait_for_load_state()
         console.goto(f"/cafes/{cafe.id}/console")
-        assert console.locator("img[src$='/qr.svg']").count() == 1
+        qr = console.locator("img[src$='/qr.svg']")
+        assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
 
         phones = {}
         for name in NAMES:
