@@ -41,8 +41,11 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.accounts.views import admin_bp
     from civic.accounts.views import bp as accounts_bp
     from civic.cafe.views import bp as cafe_bp
+    from civic.comments.views import bp as comments_bp
     from civic.demo.cli import bp as demo_bp
     from civic.jobs.views import bp as jobs_bp
+    from civic.moderation.views import bp as moderation_bp
+    from civic.proposals.views import bp as proposals_bp
     from civic.spaces.views import bp as spaces_bp
 
     app.register_blueprint(accounts_bp)
@@ -51,4 +54,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(cafe_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(demo_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(proposals_bp)
     return app

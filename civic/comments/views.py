@@ -1,0 +1,118 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+import civic.comments.permissions  # noqa: F401  (declares the rules)
+import civic.moderation.permissions  # noqa: F401
+from civic.accounts.permissions import require
+from civic.accounts.services import personal_data_sections
+from civic.comments import services
+from civic.comments.forms import STANCE_LABELS, CommentForm, form_prefix
+from civic.comments.models import Comment
+from civic.extensions import db
+from civic.moderation import services as moderation
+
+bp = Blueprint("comments", __name__)
+
+
+@bp.app_template_global()
+def comment_form(parent_id: int | None = None) -> CommentForm:
+    return CommentForm(formdata=None, prefix=form_prefix(parent_id))
+
+
+bp.app_template_global("stance_labels")(lambda: STANCE_LABELS)
+
+
+def _url(target_type: str, target_id: int):
+    entry, obj = services.load_target(target_type, target_id)
+    if obj is None or not entry.can_view(current_user, obj):
+        abort(404)
+    return entry, obj
+
+
+def _comment_or_404(comment_id: int) -> tuple[Comment, object]:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    entry, obj = _url(comment.target_type, comment.target_id)
+    return comment, entry.url(obj)
+
+
+def _back(url: str, comment_id: int | None = None):
+    return redirect(url + (f"#comment-{comment_id}" if comment_id else "#comments"))
+
+
+@bp.post("/comments/<target_type>/<int:target_id>")
+@login_required
+def post(target_type: str, target_id: int):
+    entry, obj = _url(target_type, target_id)
+    require("comment.create", (entry, obj))
+    parent_id = request.args.get("parent", type=int)
+    form = CommentForm(prefix=form_prefix(parent_id))
+    if form.validate_on_submit():
+        try:
+            comment = services.add(current_user, target_type, target_id, form.body.data,
+                                   form.stance.data, parent_id)
+        except services.CommentError as error:
+            form.body.errors = [*form.body.errors, str(error)]
+        else:
+            flash(_("Your comment has been posted."), "success")
+            return _back(entry.url(obj), comment.id)
+    return render_template("comments/form.html", form=form, back=entry.url(obj),
+                           action=request.full_path), 422
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(comment_id: int):
+    comment, back = _comment_or_404(comment_id)
+    require("comment.edit", comment)
+    form = CommentForm(obj=comment, prefix="edit")
+    if form.validate_on_submit():
+        try:
+            services.edit(comment, form.body.data, form.stance.data)
+        except services.CommentError as error:
+            form.body.errors = [*form.body.errors, str(error)]
+        else:
+            flash(_("Your comment has been updated."), "success")
+            return _back(back, comment.id)
+    return render_template("comments/form.html", form=form, back=back, comment=comment,
+                           action=request.path), 422 if form.errors else 200
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+@login_required
+def delete(comment_id: int):
+    comment, back = _comment_or_404(comment_id)
+    require("comment.delete", comment)
+    services.delete(comment)
+    flash(_("Your comment has been deleted."), "success")
+    return _back(back, comment.id)
+
+
+@bp.post("/comments/<int:comment_id>/vote")
+@login_required
+def vote(comment_id: int):
+    comment, back = _comment_or_404(comment_id)
+    require("comment.vote", comment)
+    value = {"up": 1, "down": -1}.get(request.form.get("value"))
+    if value is None:
+        abort(400)
+    services.vote(current_user, comment, value)
+    return _back(back, comment.id)
+
+
+def _comment_url(comment: Comment) -> str:
+    entry, obj = services.load_target(comment.target_type, comment.target_id)
+    return (entry.url(obj) if obj is not None else "/") + f"#comment-{comment.id}"
+
+
+moderation.register("comment", Comment, url=_comment_url, label=lambda c: c.body[:80])
+
+
+def _personal_data(user):
+    return "comments", services.comments_by(user)
+
+
+if _personal_data not in personal_data_sections:
+    personal_data_sections.append(_personal_data)

@@ -1,0 +1,384 @@
+"""Proposals: writing, the lifecycle steps, supports (賛同), 事前相談, 審査, progress and search."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from civic.audit.models import AuditEvent
+from civic.audit.services import record
+from civic.extensions import db
+from civic.proposals import lifecycle, search
+from civic.proposals.images import sniff
+from civic.proposals.models import (
+    ConsultationMessage,
+    ProgressUpdate,
+    Proposal,
+    ProposalImage,
+    ProposalSettings,
+    Review,
+    SearchTerm,
+    Support,
+    SupportAllowance,
+)
+from civic.timeutil import utcnow, ward_today
+
+DEFAULT_CRITERIA = ("公益性", "協働の相乗効果", "具体性")
+PER_PAGE = 20
+SORTS = ("newest", "supported", "commented", "oldest")
+FIELDS = ("title", "body", "area_id", "category", "estimated_cost", "role_residents",
+          "role_ward", "kpis")
+
+
+class ProposalError(Exception):
+    """A problem the person can fix or needs to know; ``str(error)`` is translated."""
+
+
+# Settings ---------------------------------------------------------------------------------------
+
+def settings_for(process) -> ProposalSettings:
+    """The process's proposals settings; an unsaved default one when staff never set them."""
+    found = db.session.scalar(select(ProposalSettings)
+                              .where(ProposalSettings.process_id == process.id))
+    return found or ProposalSettings(process_id=process.id, kind="citizen", theme="",
+                                     categories=[], criteria=list(DEFAULT_CRITERIA))
+
+
+def save_settings(actor, process, data: dict) -> ProposalSettings:
+    settings = settings_for(process)
+    for name in ("kind", "theme", "categories", "support_limit", "support_threshold", "criteria"):
+        setattr(settings, name, data[name])
+    db.session.add(settings)
+    record(actor, "proposals.settings_saved", process, **{
+        k: data[k] for k in ("kind", "support_limit", "support_threshold")})
+    db.session.commit()
+    return settings
+
+
+# Writing ----------------------------------------------------------------------------------------
+
+def store_image(upload) -> ProposalImage:
+    data = upload.read(current_app.config["CIVIC_PROPOSAL_IMAGE_MAX_BYTES"] + 1)
+    if len(data) > current_app.config["CIVIC_PROPOSAL_IMAGE_MAX_BYTES"]:
+        raise ProposalError(_("The image is too large (at most %(mb)d MB).", mb=max(
+            1, current_app.config["CIVIC_PROPOSAL_IMAGE_MAX_BYTES"] // (1024 * 1024))))
+    content_type = sniff(data)
+    if content_type is None:
+        raise ProposalError(_("Please choose a PNG, JPEG, GIF or WebP image."))
+    image = ProposalImage(content_type=content_type, data=data)
+    db.session.add(image)
+    db.session.flush()
+    return image
+
+
+def save(author, proposal: Proposal, data: dict, upload=None) -> Proposal:
+    """Create or revise a proposal (drafts, and revisions during 事前相談)."""
+    new = proposal.id is None
+    for name in FIELDS:
+        setattr(proposal, name, data[name])
+    if upload is not None and getattr(upload, "filename", ""):
+        proposal.image_id = store_image(upload).id
+    db.session.add(proposal)
+    db.session.flush()
+    if not new:
+        record(author, "proposal.revised", proposal, state=proposal.state)
+    reindex(proposal)
+    db.session.commit()
+    return proposal
+
+
+def take_step(actor, proposal: Proposal, name: str, answer: str | None = None) -> None:
+    """Move the proposal one lifecycle step; a conditional UPDATE so two clicks cannot both win."""
+    step = lifecycle.step(name)
+    values: dict = {"state": step.target}
+    if step.target == "published":
+        values["published_at"] = utcnow()
+    if step.target in lifecycle.ANSWERED_STATES:
+        values.update(answer=(answer or "").strip(), answered_at=utcnow())
+    moved = db.session.execute(update(Proposal).where(Proposal.id == proposal.id,
+                                                      Proposal.state.in_(step.sources))
+                               .values(**values)).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise ProposalError(_("This step is no longer possible: the proposal has moved on."))
+    record(actor, f"proposal.{name}", proposal, source=proposal.state, to=step.target)
+    db.session.commit()
+    db.session.refresh(proposal)
+
+
+def history(proposal: Proposal) -> list[AuditEvent]:
+    return db.session.scalars(
+        select(AuditEvent).options(joinedload(AuditEvent.actor))
+        .where(AuditEvent.target_type == "proposal", AuditEvent.target_id == proposal.id)
+        .order_by(AuditEvent.at, AuditEvent.id)).all()
+
+
+# Lists and search -------------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    pages: int
+    total: int
+
+
+def _paged(statement, count_statement, page: int, per_page: int = PER_PAGE) -> Page:
+    total = db.session.scalar(count_statement)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique()
+    return Page(list(items), page, pages, total)
+
+
+def visible_filter(viewer_is_staff: bool, states=None):
+    conditions = [Proposal.state.in_(states or lifecycle.PUBLIC_STATES)]
+    if not viewer_is_staff:
+        conditions.append(Proposal.hidden_at.is_(None))
+    return conditions
+
+
+def list_page(process, *, state=None, area_id=None, category=None, sort="newest", page=1,
+              staff=False) -> Page:
+    states = None
+    if state in lifecycle.STATES and (staff or state in lifecycle.PUBLIC_STATES):
+        states = (state,)
+    where = [Proposal.process_id == process.id, *visible_filter(staff, states)]
+    if area_id:
+        where.append(Proposal.area_id == area_id)
+    if category:
+        where.append(Proposal.category == category)
+    order = {
+        "newest": (Proposal.published_at.desc(), Proposal.id.desc()),
+        "oldest": (Proposal.published_at, Proposal.id),
+        "supported": (Proposal.support_count.desc(), Proposal.id.desc()),
+        "commented": (Proposal.comment_count.desc(), Proposal.id.desc()),
+    }[sort if sort in SORTS else "newest"]
+    statement = (select(Proposal).where(*where).order_by(*order)
+                 .options(joinedload(Proposal.author), joinedload(Proposal.area)))
+    return _paged(statement, select(func.count()).select_from(Proposal).where(*where), page)
+
+
+def my_proposals(user, process) -> list[Proposal]:
+    return db.session.scalars(select(Proposal).where(Proposal.author_id == user.id,
+                                                     Proposal.process_id == process.id)
+                              .order_by(Proposal.created_at.desc())).all()
+
+
+def staff_queue(process) -> list[Proposal]:
+    """Proposals waiting for staff: submitted, in 事前相談 or in 審査."""
+    return db.session.scalars(
+        select(Proposal).options(joinedload(Proposal.author))
+        .where(Proposal.process_id == process.id,
+               Proposal.state.in_(("submitted", "consultation", "evaluation")))
+        .order_by(Proposal.created_at)).all()
+
+
+def reindex(proposal: Proposal) -> None:
+    db.session.execute(delete(SearchTerm).where(SearchTerm.proposal_id == proposal.id))
+    weights = search.terms(" ".join((proposal.body, proposal.category, proposal.role_residents,
+                                     proposal.role_ward)))
+    for term, count in search.terms(proposal.title).items():
+        weights[term] += 3 * count
+    if weights:
+        db.session.execute(insert(SearchTerm), [
+            {"proposal_id": proposal.id, "term": term, "weight": weight}
+            for term, weight in weights.items()])
+
+
+def find(query: str, process=None, page: int = 1, staff: bool = False) -> Page:
+    """Proposals containing every term of the query, best (most weighted matches) first."""
+    exact, prefixes = search.query_terms(query)
+    if not exact and not prefixes:
+        return Page([], 1, 1, 0)
+    conditions = [SearchTerm.term.in_(exact)] if exact else []
+    conditions += [SearchTerm.term.like(prefix + "%") for prefix in prefixes]
+    # Every query term must match; a one-character prefix counts once however many terms it hits.
+    key = case(*[(SearchTerm.term.like(p + "%"), p) for p in prefixes],
+               else_=SearchTerm.term) if prefixes else SearchTerm.term
+    needed = len(exact) + len(prefixes)
+    hits = (select(SearchTerm.proposal_id, func.sum(SearchTerm.weight).label("score"))
+            .where(or_(*conditions))
+            .group_by(SearchTerm.proposal_id)
+            .having(func.count(func.distinct(key)) >= needed)
+            .subquery())
+    where = [*visible_filter(staff)]
+    if process is not None:
+        where.append(Proposal.process_id == process.id)
+    statement = (select(Proposal).join(hits, hits.c.proposal_id == Proposal.id).where(*where)
+                 .options(joinedload(Proposal.author), joinedload(Proposal.area))
+                 .order_by(hits.c.score.desc(), Proposal.id.desc()))
+    count = (select(func.count()).select_from(Proposal)
+             .join(hits, hits.c.proposal_id == Proposal.id).where(*where))
+    return _paged(statement, count, page)
+
+
+# Supports (賛同) ---------------------------------------------------------------------------------
+
+def supported_ids(user, proposal_ids) -> set[int]:
+    if not getattr(user, "is_authenticated", False) or not proposal_ids:
+        return set()
+    return set(db.session.scalars(select(Support.proposal_id).where(
+        Support.user_id == user.id, Support.proposal_id.in_(list(proposal_ids)))))
+
+
+def support(user, proposal: Proposal) -> None:
+    """One support per person; the count moves in the same transaction as the row."""
+    process = proposal.process
+    settings = settings_for(process)
+    if not process.is_open("supports_open", ward_today()):
+        raise ProposalError(_("Supports are not open in this phase."))
+    if settings.support_limit:
+        try:
+            with db.session.begin_nested():
+                db.session.add(SupportAllowance(user_id=user.id, process_id=process.id, used=0))
+        except IntegrityError:
+            pass
+        allowed = db.session.execute(
+            update(SupportAllowance)
+            .where(SupportAllowance.user_id == user.id, SupportAllowance.process_id == process.id,
+                   SupportAllowance.used < settings.support_limit)
+            .values(used=SupportAllowance.used + 1)).rowcount
+        if allowed != 1:
+            db.session.rollback()
+            raise ProposalError(_("You have used all %(n)d of your supports in this process.",
+                                  n=settings.support_limit))
+    try:
+        with db.session.begin_nested():
+            db.session.add(Support(proposal_id=proposal.id, user_id=user.id,
+                                   process_id=process.id))
+    except IntegrityError:
+        db.session.rollback()
+        raise ProposalError(_("You already support this proposal.")) from None
+    counted = db.session.execute(
+        update(Proposal).where(Proposal.id == proposal.id, Proposal.state == "published")
+        .values(support_count=Proposal.support_count + 1)).rowcount
+    if counted != 1:
+        db.session.rollback()
+        raise ProposalError(_("This proposal no longer takes supports."))
+    if settings.support_threshold:
+        reached = db.session.execute(
+            update(Proposal).where(Proposal.id == proposal.id, Proposal.state == "published",
+                                   Proposal.support_count >= settings.support_threshold)
+            .values(state="evaluation")).rowcount
+        if reached:
+            record(None, "proposal.evaluate", proposal, source="published", to="evaluation",
+                   threshold=settings.support_threshold)
+    db.session.commit()
+
+
+def withdraw_support(user, proposal: Proposal) -> None:
+    if proposal.state != "published" or not proposal.process.is_open("supports_open",
+                                                                     ward_today()):
+        raise ProposalError(_("Supports can only be withdrawn while supporting is open."))
+    removed = db.session.execute(delete(Support).where(
+        Support.proposal_id == proposal.id, Support.user_id == user.id)).rowcount
+    if removed != 1:
+        db.session.rollback()
+        raise ProposalError(_("You do not support this proposal."))
+    db.session.execute(update(Proposal).where(Proposal.id == proposal.id)
+                       .values(support_count=Proposal.support_count - 1))
+    db.session.execute(update(SupportAllowance).where(
+        SupportAllowance.user_id == user.id, SupportAllowance.process_id == proposal.process_id,
+        SupportAllowance.used > 0).values(used=SupportAllowance.used - 1))
+    db.session.commit()
+
+
+# 事前相談, 審査, progress -------------------------------------------------------------------------
+
+def consultation(proposal: Proposal) -> list[ConsultationMessage]:
+    return db.session.scalars(select(ConsultationMessage)
+                              .where(ConsultationMessage.proposal_id == proposal.id)
+                              .order_by(ConsultationMessage.created_at,
+                                        ConsultationMessage.id)).all()
+
+
+def post_consultation(user, proposal: Proposal, body: str) -> ConsultationMessage:
+    message = ConsultationMessage(proposal_id=proposal.id, author_id=user.id, body=body.strip())
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
+def reviews_for(user, proposal: Proposal) -> list[Review]:
+    """While 審査 runs a reviewer sees only their own scores; after it closes, everyone's."""
+    statement = select(Review).where(Review.proposal_id == proposal.id).order_by(Review.id)
+    if review_open(proposal):
+        statement = statement.where(Review.reviewer_id == user.id)
+    return db.session.scalars(statement).all()
+
+
+def review_open(proposal: Proposal) -> bool:
+    return proposal.state == "evaluation"
+
+
+def save_review(reviewer, proposal: Proposal, scores: dict, comment: str) -> Review:
+    if not review_open(proposal):
+        raise ProposalError(_("The review of this proposal is closed."))
+    review = db.session.scalar(select(Review).where(Review.proposal_id == proposal.id,
+                                                    Review.reviewer_id == reviewer.id))
+    if review is None:
+        review = Review(proposal_id=proposal.id, reviewer_id=reviewer.id)
+        db.session.add(review)
+    else:
+        review.updated_at = utcnow()
+    review.scores, review.comment = scores, comment.strip()
+    record(reviewer, "proposal.reviewed", proposal)
+    db.session.commit()
+    return review
+
+
+def score_summary(reviews: list[Review], criteria) -> dict[str, float]:
+    """Average per criterion (only shown once the review is closed)."""
+    summary = {}
+    for criterion in criteria:
+        values = [r.scores[criterion] for r in reviews if criterion in r.scores]
+        if values:
+            summary[criterion] = round(sum(values) / len(values), 2)
+    return summary
+
+
+def updates(proposal: Proposal) -> list[ProgressUpdate]:
+    return db.session.scalars(select(ProgressUpdate).where(
+        ProgressUpdate.proposal_id == proposal.id).order_by(ProgressUpdate.created_at.desc(),
+                                                            ProgressUpdate.id.desc())).all()
+
+
+def add_update(user, proposal: Proposal, kind: str, progress: int, body: str,
+               kpi_values: str = "", self_evaluation: str = "") -> ProgressUpdate:
+    """A dated progress update; 中間報告 and 結果報告 also take their lifecycle step."""
+    step = {"interim": "interim_report", "final": "final_report"}.get(kind)
+    if step:
+        moved = db.session.execute(update(Proposal).where(
+            Proposal.id == proposal.id, Proposal.state.in_(lifecycle.step(step).sources))
+            .values(state=lifecycle.step(step).target)).rowcount
+        if moved != 1:
+            db.session.rollback()
+            raise ProposalError(_("This report cannot be filed in the proposal's current state."))
+        record(user, f"proposal.{step}", proposal, source=proposal.state,
+               to=lifecycle.step(step).target)
+    entry = ProgressUpdate(proposal_id=proposal.id, author_id=user.id, kind=kind,
+                           progress=progress, body=body.strip(), kpi_values=kpi_values.strip(),
+                           self_evaluation=self_evaluation.strip())
+    db.session.add(entry)
+    db.session.execute(update(Proposal).where(Proposal.id == proposal.id)
+                       .values(progress=progress))
+    db.session.commit()
+    db.session.refresh(proposal)
+    return entry
+
+
+# Personal data ----------------------------------------------------------------------------------
+
+def personal_data(user) -> tuple[str, object]:
+    proposals = db.session.scalars(select(Proposal).where(Proposal.author_id == user.id)).all()
+    supports = db.session.scalars(select(Support).where(Support.user_id == user.id)).all()
+    return "proposals", {
+        "proposals": [{"id": p.id, "title": p.title, "state": p.state, "body": p.body,
+                       "created_at": p.created_at.isoformat() + "Z"} for p in proposals],
+        "supports": [{"proposal_id": s.proposal_id, "created_at": s.created_at.isoformat() + "Z"}
+                     for s in supports],
+    }

@@ -1,0 +1,349 @@
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+import civic.proposals.permissions  # noqa: F401  (declares the rules)
+from civic.accounts.permissions import can, has_role, require
+from civic.accounts.services import personal_data_sections
+from civic.comments import services as comments
+from civic.extensions import db
+from civic.moderation import services as moderation
+from civic.proposals import lifecycle, markdown, services
+from civic.proposals import search as search_core
+from civic.proposals.forms import (
+    KIND_LABELS,
+    MessageForm,
+    ProposalForm,
+    SettingsForm,
+    StepForm,
+    UpdateForm,
+    review_form,
+)
+from civic.proposals.models import Proposal, ProposalImage
+from civic.spaces.models import Process
+from civic.spaces.services import areas
+
+bp = Blueprint("proposals", __name__)
+
+STATE_LABELS = {
+    "draft": _l("Draft"), "submitted": _l("Submitted"),
+    "consultation": _l("Prior consultation"), "published": _l("Published"),
+    "evaluation": _l("Under review"), "accepted": _l("Accepted"), "rejected": _l("Not accepted"),
+    "withdrawn": _l("Withdrawn"), "in_progress": _l("In progress"),
+    "interim": _l("Interim report filed"), "completed": _l("Completed"),
+}
+STEP_LABELS = {
+    "submit": _l("Submit for prior consultation"), "consult": _l("Start prior consultation"),
+    "publish": _l("Publish"), "evaluate": _l("Start review"), "accept": _l("Accept"),
+    "reject": _l("Do not accept"), "withdraw": _l("Withdraw"),
+    "start": _l("Agreement signed: start the project"),
+    "interim_report": _l("File the interim report"), "final_report": _l("File the final report"),
+}
+UPDATE_LABELS = {"update": _l("Progress update"), "interim": _l("Interim report"),
+                 "final": _l("Final report")}
+bp.app_template_global("proposal_state_labels")(lambda: STATE_LABELS)
+bp.app_template_filter("markdown")(lambda source: Markup(markdown.render(source)))  # noqa: S704 (nh3-cleaned)
+bp.app_template_filter("plain")(markdown.plain)
+
+
+@bp.app_template_global()
+def highlight(text: str, query: str):
+    return Markup("").join(Markup("<mark>%s</mark>") % piece if hit else escape(piece)
+                           for piece, hit in search_core.highlight(text, query))
+
+
+def _process_or_404(slug: str) -> Process:
+    process = db.session.scalar(select(Process).where(Process.slug == slug))
+    if process is None or not can("process.view", process):
+        abort(404)
+    return process
+
+
+def _proposal_or_404(proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    # Someone else's draft is "not found", so its existence does not leak.
+    if proposal is None or not can("proposal.view", proposal):
+        abort(404)
+    return proposal
+
+
+def _proposal_url(proposal: Proposal) -> str:
+    return url_for("proposals.show", proposal_id=proposal.id)
+
+
+# Lists and search -------------------------------------------------------------------------------
+
+@bp.get("/processes/<slug>/proposals")
+def index(slug: str):
+    process = _process_or_404(slug)
+    staff = has_role(current_user, "staff")
+    args = request.args
+    page = services.list_page(process, state=args.get("state"), area_id=args.get("area", type=int),
+                              category=args.get("category"), sort=args.get("sort", "newest"),
+                              page=args.get("page", 1, type=int), staff=staff)
+    settings = services.settings_for(process)
+    mine = services.my_proposals(current_user, process) if current_user.is_authenticated else []
+    return render_template(
+        "proposals/index.html", process=process, page=page, settings=settings, mine=mine,
+        supported=services.supported_ids(current_user, [p.id for p in page.items]),
+        queue=services.staff_queue(process) if staff else [], areas=areas(), args=args,
+        sort=args.get("sort", "newest"), kind_labels=KIND_LABELS,
+        states=lifecycle.STATES if staff else lifecycle.PUBLIC_STATES)
+
+
+@bp.get("/proposals/search")
+def search():
+    query = (request.args.get("q") or "").strip()[:100]
+    process = None
+    if request.args.get("process"):
+        process = _process_or_404(request.args["process"])
+    page = services.find(query, process, request.args.get("page", 1, type=int),
+                         staff=has_role(current_user, "staff")) if query else None
+    return render_template("proposals/search.html", query=query, page=page, process=process)
+
+
+# Writing ----------------------------------------------------------------------------------------
+
+def _fill_choices(form: ProposalForm, process: Process) -> None:
+    form.area.choices = [(0, _("Whole city"))] + [(a.id, a.name) for a in areas()]
+    categories = services.settings_for(process).categories or []
+    form.category.choices = [("", _("No category"))] + [(c, c) for c in categories]
+
+
+def _form_data(form: ProposalForm) -> dict:
+    return {"title": form.title.data.strip(), "body": form.body.data,
+            "area_id": form.area.data or None, "category": form.category.data or "",
+            "estimated_cost": form.estimated_cost.data,
+            "role_residents": form.role_residents.data or "",
+            "role_ward": form.role_ward.data or "", "kpis": form.kpis.data or ""}
+
+
+def _save_form(form, proposal, template_args):
+    if form.validate_on_submit():
+        try:
+            services.save(current_user, proposal, _form_data(form), request.files.get(
+                form.image.name))
+        except services.ProposalError as error:
+            db.session.rollback()
+            form.image.errors = [str(error)]
+        else:
+            flash(_("Your proposal has been saved."), "success")
+            return redirect(_proposal_url(proposal))
+    return render_template("proposals/form.html", form=form, **template_args), (
+        422 if form.errors else 200)
+
+
+@bp.route("/processes/<slug>/proposals/new", methods=["GET", "POST"])
+@login_required
+def new(slug: str):
+    process = _process_or_404(slug)
+    require("proposal.create", process)
+    form = ProposalForm()
+    _fill_choices(form, process)
+    if request.method == "GET" and current_user.residency:
+        form.area.data = current_user.residency.area_id
+    proposal = Proposal(process_id=process.id, author_id=current_user.id, state="draft")
+    return _save_form(form, proposal, {"process": process, "proposal": None,
+                                       "settings": services.settings_for(process)})
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    require("proposal.edit", proposal)
+    form = ProposalForm(obj=proposal)
+    _fill_choices(form, proposal.process)
+    if request.method == "GET":
+        form.area.data = proposal.area_id or 0
+    return _save_form(form, proposal, {"process": proposal.process, "proposal": proposal,
+                                       "settings": services.settings_for(proposal.process)})
+
+
+@bp.get("/proposals/<int:proposal_id>/image")
+def image(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    stored = db.session.get(ProposalImage, proposal.image_id) if proposal.image_id else None
+    if stored is None:
+        abort(404)
+    response = Response(stored.data, mimetype=stored.content_type)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+# The proposal page ------------------------------------------------------------------------------
+
+@bp.get("/proposals/<int:proposal_id>")
+def show(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    settings = services.settings_for(proposal.process)
+    thread = None
+    if proposal.state in lifecycle.PUBLIC_STATES:
+        thread = comments.thread_page("proposal", proposal.id, request.args.get("sort"),
+                                      request.args.get("cpage", 1), user=current_user)
+    reviews = (services.reviews_for(current_user, proposal)
+               if can("proposal.see_reviews", proposal) else [])
+    steps = [name for name in lifecycle.STEPS if can("proposal.step", (proposal, name))
+             and name not in ("interim_report", "final_report")]
+
+    def page_url(**changes):
+        args = {"sort": request.args.get("sort"), "cpage": request.args.get("cpage"), **changes}
+        return url_for("proposals.show", proposal_id=proposal.id,
+                       **{k: v for k, v in args.items() if v not in (None, "", 1, "1")})
+
+    return render_template(
+        "proposals/show.html", proposal=proposal, settings=settings, thread=thread,
+        page_url=page_url, steps=steps, step_labels=STEP_LABELS, step_form=StepForm(formdata=None),
+        supported=bool(services.supported_ids(current_user, [proposal.id])),
+        history=services.history(proposal), reviews=reviews,
+        review_open=services.review_open(proposal),
+        summary=services.score_summary(reviews, settings.criteria)
+        if not services.review_open(proposal) else {},
+        updates=services.updates(proposal) if proposal.state in lifecycle.ACCOUNTABLE_STATES
+        else [], update_labels=UPDATE_LABELS)
+
+
+@bp.post("/proposals/<int:proposal_id>/steps/<name>")
+@login_required
+def step(proposal_id: int, name: str):
+    proposal = _proposal_or_404(proposal_id)
+    if name not in lifecycle.STEPS:
+        abort(404)
+    require("proposal.step", (proposal, name))
+    form = StepForm()
+    if name in ("accept", "reject") and not (form.answer.data or "").strip():
+        flash(_("Please write the public answer with its reasons."), "error")
+        return redirect(_proposal_url(proposal) + "#steps")
+    if form.validate_on_submit():
+        try:
+            services.take_step(current_user, proposal, name, form.answer.data)
+        except services.ProposalError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Done: the proposal is now “%(state)s”.",
+                    state=STATE_LABELS[proposal.state]), "success")
+    return redirect(_proposal_url(proposal))
+
+
+@bp.post("/proposals/<int:proposal_id>/support")
+@login_required
+def support(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    if current_user.residency is None:
+        flash(_("Only verified residents can support proposals. Please verify your residency "
+                "first."), "error")
+        return redirect(url_for("accounts.verify"))
+    require("proposal.support", proposal)
+    try:
+        if request.form.get("withdraw"):
+            services.withdraw_support(current_user, proposal)
+            flash(_("Your support has been withdrawn."), "success")
+        else:
+            services.support(current_user, proposal)
+            flash(_("Thank you for your support."), "success")
+    except services.ProposalError as error:
+        flash(str(error), "error")
+    return redirect(_proposal_url(proposal) + "#support")
+
+
+@bp.route("/proposals/<int:proposal_id>/consultation", methods=["GET", "POST"])
+@login_required
+def consultation(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    require("proposal.consult", proposal)
+    form = MessageForm()
+    if form.validate_on_submit():
+        services.post_consultation(current_user, proposal, form.body.data)
+        flash(_("Your message has been sent."), "success")
+        return redirect(url_for("proposals.consultation", proposal_id=proposal.id))
+    return render_template("proposals/consultation.html", proposal=proposal, form=form,
+                           messages=services.consultation(proposal)), 422 if form.errors else 200
+
+
+@bp.route("/proposals/<int:proposal_id>/review", methods=["GET", "POST"])
+@login_required
+def review(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    require("proposal.review", proposal)
+    criteria = services.settings_for(proposal.process).criteria
+    mine = services.reviews_for(current_user, proposal)
+    mine = next((r for r in mine if r.reviewer_id == current_user.id), None)
+    form = review_form(criteria)
+    if request.method == "GET" and mine:
+        form.comment.data = mine.comment
+        for index, criterion in enumerate(criteria):
+            form[f"score_{index}"].data = str(mine.scores.get(criterion, ""))
+    if form.validate_on_submit():
+        scores = {criterion: int(form[f"score_{i}"].data) for i, criterion in enumerate(criteria)}
+        try:
+            services.save_review(current_user, proposal, scores, form.comment.data or "")
+        except services.ProposalError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Your review has been saved. Other reviewers' scores stay hidden until the "
+                    "review closes."), "success")
+        return redirect(_proposal_url(proposal) + "#reviews")
+    return render_template("proposals/review.html", proposal=proposal, form=form,
+                           criteria=criteria), 422 if form.errors else 200
+
+
+@bp.route("/proposals/<int:proposal_id>/updates/new", methods=["GET", "POST"])
+@login_required
+def new_update(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    require("proposal.report_progress", proposal)
+    form = UpdateForm()
+    if request.method == "GET":
+        form.progress.data = proposal.progress
+    if form.validate_on_submit():
+        try:
+            services.add_update(current_user, proposal, form.kind.data, form.progress.data,
+                                form.body.data, form.kpi_values.data or "",
+                                form.self_evaluation.data or "")
+        except services.ProposalError as error:
+            form.kind.errors = [str(error)]
+        else:
+            flash(_("The update has been published."), "success")
+            return redirect(_proposal_url(proposal) + "#progress")
+    return render_template("proposals/update_form.html", proposal=proposal, form=form), (
+        422 if form.errors else 200)
+
+
+@bp.route("/staff/processes/<slug>/proposals", methods=["GET", "POST"])
+@login_required
+def settings(slug: str):
+    process = _process_or_404(slug)
+    require("proposals.manage", process)
+    current = services.settings_for(process)
+    form = SettingsForm(data={
+        "kind": current.kind, "theme": current.theme,
+        "categories": "\n".join(current.categories or []),
+        "support_limit": current.support_limit, "support_threshold": current.support_threshold,
+        "criteria": "\n".join(current.criteria or [])})
+    if form.validate_on_submit():
+        lines = lambda text: [x.strip() for x in (text or "").splitlines() if x.strip()]  # noqa: E731
+        services.save_settings(current_user, process, {
+            "kind": form.kind.data, "theme": form.theme.data or "",
+            "categories": lines(form.categories.data), "criteria": lines(form.criteria.data),
+            "support_limit": form.support_limit.data,
+            "support_threshold": form.support_threshold.data})
+        flash(_("The proposal settings have been saved."), "success")
+        return redirect(url_for("proposals.index", slug=process.slug))
+    return render_template("proposals/settings.html", process=process, form=form), (
+        422 if form.errors else 200)
+
+
+# Registration with comments, moderation and personal data ----------------------------------------
+
+comments.register_target(
+    "proposal", Proposal, url=_proposal_url,
+    can_view=lambda user, p: can("proposal.view", p, user=user),
+    can_comment=lambda user, p: can("proposal.comment", p, user=user),
+    counter=Proposal.comment_count)
+moderation.register("proposal", Proposal, url=_proposal_url, label=lambda p: p.title)
+if services.personal_data not in personal_data_sections:
+    personal_data_sections.append(services.personal_data)
