@@ -124,6 +124,7 @@ def load(today) -> dict:
     db.session.add_all([proposals, budget, cafe])
     db.session.commit()
     _demo_cafe(cafe, people["facilitator@example.jp"][0])
+    _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
 
     return {
         "password": DEMO_PASSWORD,
@@ -149,3 +150,66 @@ def _demo_cafe(process, facilitator) -> None:
     }, facilitator)
     for name in ("町会の佐々木", "高校生のみゆ", "カフェ店主の森", "子育て中の大野", "釣り好きの岡"):
         cafe_services.join(cafe, guest_name=name)
+
+
+# title, body, author, area, state, cost, residents' role, ward's role, KPIs
+DEMO_PROPOSALS = [
+    ("青葉台公園に木陰のベンチを", "夏の公園は日陰が少なく、高齢の方が休めません。\n\n- 木陰にベンチを5基\n"
+     "- 町会で月1回の清掃", "resident@example.jp", "aobadai", "published", 800000,
+     "清掃と見守り", "ベンチの設置", "利用者数、清掃回数"),
+    ("学童保育の定員を空き教室で増やす",
+     "待機児童が毎年出ています。**空き教室**を放課後だけ使わせてください。",
+     "hana@example.jp", "honcho", "evaluation", 1500000, "見守りボランティアの募集", "教室の提供",
+     "受け入れ人数"),
+    ("多言語の防災マップづくり",
+     "外国籍の住民と一緒に、やさしい日本語と英語・ベトナム語の防災マップを作ります。",
+     "minh@example.jp", "konan", "accepted", 400000, "翻訳とまち歩き", "印刷と配布",
+     "配布部数、ワークショップ参加者数"),
+    ("商店街の空き店舗で子ども食堂", "月2回、空き店舗で子ども食堂を開きたいです。", "hana@example.jp",
+     "honcho", "consultation", 600000, "調理と運営", "店舗所有者との調整", "参加人数"),
+]
+
+
+def _demo_proposals(process, people, areas) -> None:
+    """A few 協働事業提案 in different states, with supports, comments and a review."""
+    from civic.comments import services as comment_services
+    from civic.proposals import services as proposal_services
+    from civic.proposals.models import Proposal, ProposalSettings, Support
+    from civic.timeutil import utcnow
+
+    db.session.add(ProposalSettings(process_id=process.id, kind="citizen", theme="",
+                                    categories=["子育て", "防災", "高齢者", "まちの魅力"],
+                                    criteria=list(proposal_services.DEFAULT_CRITERIA)))
+    staff = people["staff@example.jp"]
+    made = []
+    for title, body, email, area, state, cost, residents, ward, kpis in DEMO_PROPOSALS:
+        proposal = Proposal(process_id=process.id, author_id=people[email].id, title=title,
+                            body=body, area_id=areas[area].id, state=state, estimated_cost=cost,
+                            role_residents=residents, role_ward=ward, kpis=kpis,
+                            published_at=utcnow())
+        if state == "accepted":
+            proposal.answer = "地域の防災力を高め、外国籍住民との協働の効果が大きいため採択します。"
+            proposal.answered_at = utcnow()
+        db.session.add(proposal)
+        db.session.flush()
+        proposal_services.reindex(proposal)
+        made.append(proposal)
+    supporters = [people[e] for e in ("resident@example.jp", "hana@example.jp",
+                                      "minh@example.jp", "facilitator@example.jp")]
+    for proposal in made[:3]:
+        for person in supporters:
+            if person.id != proposal.author_id:
+                db.session.add(Support(proposal_id=proposal.id, user_id=person.id,
+                                       process_id=process.id))
+                proposal.support_count += 1
+    db.session.commit()
+    bench = made[0]
+    first = comment_services.add(people["hana@example.jp"], "proposal", bench.id,
+                                 "夏祭りのときにも使えて良いと思います。", "for")
+    comment_services.add(people["resident@example.jp"], "proposal", bench.id,
+                         "ありがとうございます。設置場所も一緒に考えたいです。", parent_id=first.id)
+    comment_services.add(people["minh@example.jp"], "proposal", bench.id,
+                         "ベンチの数より、まず日よけの屋根が必要では。", "against")
+    comment_services.add(people["facilitator@example.jp"], "proposal", made[1].id,
+                         "放課後の見守りには地域の人材も活かせそうです。", "neutral")
+    comment_services.add(staff, "proposal", made[2].id, "協定に向けて準備を進めます。")

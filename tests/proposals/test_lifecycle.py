@@ -153,3 +153,15 @@ def test_markdown_is_sanitised():
     html = render('<script>x</script> [a](javascript:alert(1)) [b](https://example.jp) *i*')
     assert "<script>" not in html and 'href="javascript' not in html
     assert 'href="https://example.jp"' in html and "<em>i</em>" in html
+
+
+def test_demo_proposal_pages_render(app, client, ctx):
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    proposals = db.session.scalars(select(Proposal)).all()
+    assert len({p.state for p in proposals}) >= 3
+    listing = client.get("/processes/kyodo-2026/proposals")
+    assert listing.status_code == 200 and "青葉台公園に木陰のベンチを" in listing.text
+    for proposal in proposals:
+        assert client.get(f"/proposals/{proposal.id}").status_code in (200, 404)
+    client.post("/login", data={"email": "moderator@example.jp", "password": "demo-password"})
+    assert client.get("/moderation").status_code == 200
