@@ -40,6 +40,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     from civic.accounts.views import admin_bp
     from civic.accounts.views import bp as accounts_bp
+    from civic.budgets.views import bp as budgets_bp
     from civic.cafe.views import bp as cafe_bp
     from civic.comments.views import bp as comments_bp
     from civic.demo.cli import bp as demo_bp
@@ -52,6 +53,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(admin_bp)
     app.register_blueprint(spaces_bp)
     app.register_blueprint(cafe_bp)
+    app.register_blueprint(budgets_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(demo_bp)
     app.register_blueprint(comments_bp)

@@ -1,0 +1,142 @@
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from civic.budgets import pabulib, rules
+from civic.budgets.models import Ballot, BallotItem, Budget, BudgetProject
+from civic.extensions import db
+from civic.spaces.models import Process
+from tests.conftest import SHARED
+
+PABULIB = SHARED / "data" / "pabulib"
+FILES = sorted(PABULIB.glob("*.pb")) if PABULIB.is_dir() else []
+needs_shared = pytest.mark.skipif(not FILES, reason=f"{PABULIB} is absent (../shared not checked out)")
+
+SMALL = """META
+key;value
+description;Test election
+budget;1000
+vote_type;approval
+rule;greedy
+currency;PLN
+PROJECTS
+project_id;cost;name;selected
+1;600;Park;1
+2;500;Library;0
+3;400;Bench;1
+VOTES
+voter_id;vote;age
+a;1,2;30
+b;1;41
+c;1,2,3;
+"""
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_tally_prints_selected_and_json(runner, tmp_path):
+    path = tmp_path / "small.pb"
+    path.write_text(SMALL, encoding="utf-8")
+    result = runner.invoke(args=["budgets", "tally", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    last = json.loads(lines[-1])
+    assert last["rule"] == "greedy" and last["selected"] == ["1", "3"]
+    assert last["seconds"] >= 0
+    assert lines[:-1] == ["1", "3"]
+    result = runner.invoke(args=["budgets", "tally", str(path), "--rule", "greedy-no-skip"])
+    assert result.output.split() == ["1"]
+
+
+def test_tally_reports_the_line_of_a_malformed_file(runner, tmp_path):
+    path = tmp_path / "bad.pb"
+    path.write_text(SMALL.replace("3;400;Bench;1", "3;lots;Bench;1"), encoding="utf-8")
+    result = runner.invoke(args=["budgets", "tally", str(path)])
+    assert result.exit_code != 0 and "line 12" in result.output
+
+
+def test_import_export_round_trip(runner, ctx, tmp_path):
+    path = tmp_path / "small.pb"
+    path.write_text(SMALL, encoding="utf-8")
+    result = runner.invoke(args=["budgets", "import-pabulib", str(path)])
+    assert result.exit_code == 0, result.output
+    budget = db.session.scalar(select(Budget))
+    assert budget.voting_method == "approval" and budget.ballot_count == 3
+    out = tmp_path / "out.pb"
+    result = runner.invoke(args=["budgets", "export-pabulib", str(budget.id), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    again, original = pabulib.parse(out), pabulib.parse(path)
+    assert again.projects == original.projects and again.ballots == original.ballots
+    assert rules.tally(again).selected == rules.tally(original).selected == ["1", "3"]
+
+
+def test_import_into_an_existing_process(runner, ctx, make_process, tmp_path):
+    process = make_process(slug="pb-here")
+    path = tmp_path / "small.pb"
+    path.write_text(SMALL, encoding="utf-8")
+    result = runner.invoke(args=["budgets", "import-pabulib", str(path), "--process", "pb-here"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Budget.process_id)) == process.id
+
+
+@pytest.mark.parametrize("broken,line", [
+    (SMALL.replace("c;1,2,3;", "c;1,2,9;"), 17),
+    (SMALL.replace("2;500;Library;0", "2;-5;Library;0"), 11),
+])
+def test_malformed_import_leaves_nothing(runner, ctx, tmp_path, broken, line):
+    path = tmp_path / "bad.pb"
+    path.write_text(broken, encoding="utf-8")
+    result = runner.invoke(args=["budgets", "import-pabulib", str(path)])
+    assert result.exit_code != 0
+    assert f"line {line}" in result.output
+    db.session.expire_all()
+    for model in (Budget, BudgetProject, Ballot, BallotItem, Process):
+        assert _count(model) == 0
+
+
+def test_unknown_rule_imports_nothing(runner, ctx, tmp_path):
+    path = tmp_path / "odd.pb"
+    path.write_text(SMALL.replace("rule;greedy", "rule;lottery"), encoding="utf-8")
+    result = runner.invoke(args=["budgets", "import-pabulib", str(path)])
+    assert result.exit_code != 0 and "lottery" in result.output
+    for model in (Budget, Process, Ballot):
+        assert _count(model) == 0
+
+
+@needs_shared
+@pytest.mark.parametrize("path", [f for f in FILES if f.stat().st_size < 1_000_000],
+                         ids=lambda p: p.stem)
+def test_shared_files_round_trip_through_the_database(runner, ctx, tmp_path, path):
+    original = pabulib.parse(path)
+    result = runner.invoke(args=["budgets", "import-pabulib", str(path)])
+    assert result.exit_code == 0, result.output
+    budget = db.session.scalar(select(Budget))
+    out = tmp_path / "out.pb"
+    result = runner.invoke(args=["budgets", "export-pabulib", str(budget.id), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    again = pabulib.parse(out)
+    assert again.projects == original.projects
+    assert again.ballots == original.ballots
+    assert again.vote_type == original.vote_type and again.budget == original.budget
+    expected = [p.id for p in original.projects if p.extra.get("selected") == "1"]
+    selected = rules.tally(again).selected
+    assert sorted(selected) == sorted(expected)
+
+
+@needs_shared
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_tally_reproduces_the_shared_files(runner, path):
+    result = runner.invoke(args=["budgets", "tally", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    selected = json.loads(result.output.strip().splitlines()[-1])["selected"]
+    expected = [p.id for p in pabulib.parse(path).projects
+                if p.extra.get("selected") == "1"]
+    assert sorted(selected) == sorted(expected)
