@@ -18,8 +18,18 @@ class Config:
     CIVIC_TIMEZONE = "Asia/Tokyo"
     CIVIC_SITE_NAME = "civic"
 
-    # Languages offered in the switcher, code → name in that language.
-    CIVIC_LANGUAGES = {"ja": "日本語", "en": "English"}
+    # UI languages offered in the switcher, code → name in that language. A code is a catalog
+    # under translations/; CIVIC_LANGUAGE_LOCALES maps codes that are no Babel locale to the one
+    # that formats their dates and numbers and goes into lang="" (やさしい日本語 is Japanese).
+    CIVIC_LANGUAGES = {
+        "ja": "日本語",
+        "ja_easy": "やさしい日本語",
+        "en": "English",
+        "zh_Hans": "简体中文",
+        "ko": "한국어",
+        "vi": "Tiếng Việt",
+    }
+    CIVIC_LANGUAGE_LOCALES = {"ja_easy": "ja"}
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
 

@@ -47,3 +47,61 @@ def test_the_switcher_never_redirects_off_site(client, ctx):
     for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
         response = client.post("/language", data={"lang": "en", "next": target})
         assert response.headers["Location"] == "/"
+
+
+def test_every_offered_language_is_selectable_and_declares_its_tag(client, ctx):
+    expected = {"ja": "ja", "ja_easy": "ja", "en": "en", "zh_Hans": "zh-Hans", "ko": "ko", "vi": "vi"}
+    for code, tag in expected.items():
+        response = client.get(f"/?lang={code}")
+        assert response.status_code == 200
+        assert _lang(response) == tag, code
+        page = response.get_data(as_text=True)
+        assert f'<option value="{code}" lang="{tag}" selected>' in page
+
+
+def test_accept_language_maps_region_tags_but_never_picks_easy_japanese(client, ctx):
+    assert _lang(client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"})) == "zh-Hans"
+    assert _lang(client.get("/", headers={"Accept-Language": "ko-KR"})) == "ko"
+    assert _lang(client.get("/", headers={"Accept-Language": "vi-VN,en;q=0.5"})) == "vi"
+    response = client.get("/", headers={"Accept-Language": "ja-JP"})
+    assert '<option value="ja" lang="ja" selected>' in response.get_data(as_text=True)
+
+
+def test_easy_japanese_uses_its_own_catalog_over_the_japanese_one(app):
+    from flask_babel import get_locale, gettext
+
+    from civic.i18n import ui_language
+
+    with app.test_request_context("/?lang=ja_easy"):
+        assert ui_language() == "ja_easy" and str(get_locale()) == "ja"
+        easy = gettext("Open processes")
+    with app.test_request_context("/?lang=ja"):
+        japanese = gettext("Open processes")
+    assert easy and japanese and easy != "Open processes" and japanese != "Open processes"
+
+
+def test_yen_and_dates_follow_the_locale(app):
+    from datetime import date
+
+    from flask import render_template_string
+
+    template = "{{ 1234567|yen }} / {{ d|dateformat('long') }}"
+    day = date(2026, 4, 1)
+    results = {}
+    for code in ("ja", "ja_easy", "en", "zh_Hans", "ko", "vi"):
+        with app.test_request_context(f"/?lang={code}"):
+            results[code] = render_template_string(template, d=day)
+    assert results["ja"] == results["ja_easy"] == "1,234,567円 / 2026年4月1日"
+    assert results["en"] == "¥1,234,567 / April 1, 2026"
+    assert results["zh_Hans"].startswith("JP¥1,234,567") and "2026年4月1日" in results["zh_Hans"]
+    assert "2026년 4월 1일" in results["ko"]
+    assert results["vi"].startswith("1.234.567") and "2026" in results["vi"]
+
+
+def test_a_users_easy_japanese_setting_is_kept(client, make_user):
+    user = make_user(locale="ja")
+    login(client, user)
+    client.post("/language", data={"lang": "ja_easy", "next": "/"})
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).locale == "ja_easy"
+    assert _lang(client.get("/")) == "ja"

@@ -84,9 +84,9 @@ def register():
         return redirect(url_for("spaces.home"))
     form = RegisterForm()
     if request.method == "GET":
-        from flask_babel import get_locale
+        from civic.i18n import ui_language
 
-        form.locale.data = str(get_locale())
+        form.locale.data = ui_language()
     if form.validate_on_submit():
         user = services.register(form.email.data, form.password.data, form.display_name.data,
                                  form.locale.data)
@@ -281,7 +281,7 @@ def user_roles(user_id: int):
         form.areas.data = [row.area_id for row in
                            db.session.scalars(select(StaffArea).where(StaffArea.user_id == user.id))]
     if form.validate_on_submit():
-        wanted = set(form.roles.data) | {"resident"}
+        wanted = set(form.roles.data or ()) | {"resident"}
         if user.id == current_user.id and "admin" not in wanted:
             form.roles.errors.append(_("You cannot remove your own administrator role."))
         else:
@@ -292,7 +292,7 @@ def user_roles(user_id: int):
                 else:
                     user.revoke(role)
             db.session.execute(StaffArea.__table__.delete().where(StaffArea.user_id == user.id))
-            for area_id in form.areas.data:
+            for area_id in form.areas.data or ():
                 db.session.add(StaffArea(user_id=user.id, area_id=area_id))
             record(current_user, "users.roles_changed", user, before=before,
                    after=sorted(wanted), areas=form.areas.data)

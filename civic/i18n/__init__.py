@@ -1,13 +1,21 @@
-"""Which language a page is shown in, and the switcher that changes it.
+"""Which language a page is shown in, the switcher that changes it, and locale-aware formatting.
 
 Order: the signed-in user's setting › ``?lang=`` › the ``lang`` cookie › Accept-Language › ``ja``.
+
+A *UI language* (``CIVIC_LANGUAGES``: ja, ja_easy, en, zh_Hans, ko, vi) is not always a Babel
+locale: やさしい日本語 (``ja_easy``) has a catalog of its own under ``translations/ja_easy/`` but
+formats dates and numbers, and declares ``<html lang>``, as plain Japanese. ``CIVIC_LANGUAGE_LOCALES``
+maps such codes to the Babel locale; Flask-Babel's ``get_locale()`` therefore always returns a real
+locale, and :class:`UILanguageDomain` picks the catalog by UI language instead.
 """
 
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel import support
+from babel.numbers import format_currency
 from flask import Blueprint, current_app, g, has_request_context, redirect, request
-from flask_babel import get_locale
+from flask_babel import Domain, get_babel, get_locale
 from flask_login import current_user
 
 from civic.extensions import babel, db
@@ -22,10 +30,42 @@ def languages() -> dict[str, str]:
     return current_app.config["CIVIC_LANGUAGES"]
 
 
-def select_locale() -> str:
+def babel_locale_for(code: str) -> str:
+    """The Babel locale that formats dates and numbers for a UI language (``ja_easy`` → ``ja``)."""
+    return current_app.config["CIVIC_LANGUAGE_LOCALES"].get(code, code)
+
+
+def html_lang_for(code: str) -> str:
+    """BCP 47 tag for ``lang`` attributes: ``zh_Hans`` → ``zh-Hans``, ``ja_easy`` → ``ja``."""
+    return babel_locale_for(code).replace("_", "-")
+
+
+def _accept_language_choice(offered: dict[str, str]) -> str | None:
+    """The first Accept-Language entry (by quality) that an offered language serves.
+
+    Browsers send region tags (zh-CN, ko-KR, vi-VN): an entry matches on its full tag, then on
+    its primary subtag. ``ja_easy`` is chosen by people, never negotiated: it shares ``ja``'s tag.
+    """
+    by_tag: dict[str, str] = {}
+    for code in offered:
+        by_tag.setdefault(html_lang_for(code).lower(), code)
+    if "zh-hans" in by_tag:
+        for alias in ("zh-cn", "zh-sg", "zh-my", "zh"):
+            by_tag.setdefault(alias, by_tag["zh-hans"])
+    for value, _quality in request.accept_languages:
+        tag = value.lower().replace("_", "-")
+        if tag in by_tag:
+            return by_tag[tag]
+        if tag.split("-", 1)[0] in by_tag:
+            return by_tag[tag.split("-", 1)[0]]
+    return None
+
+
+def _select_ui_language() -> str:
     offered = languages()
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():  # CLI commands and background jobs speak the default
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return default
     if current_user and current_user.is_authenticated and current_user.locale in offered:
         return current_user.locale
     asked = request.args.get("lang")
@@ -35,7 +75,62 @@ def select_locale() -> str:
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in offered:
         return cookie
-    return request.accept_languages.best_match(list(offered)) or "ja"
+    return _accept_language_choice(offered) or default
+
+
+def ui_language() -> str:
+    """The UI language of this request (a key of ``CIVIC_LANGUAGES``)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if "ui_language" not in g:
+        g.ui_language = _select_ui_language()
+    return g.ui_language
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the Babel locale behind the UI language."""
+    return babel_locale_for(ui_language())
+
+
+def is_japanese_page() -> bool:
+    return babel_locale_for(ui_language()) == "ja"
+
+
+class UILanguageDomain(Domain):
+    """Loads the catalog of the UI language, which may differ from the Babel locale.
+
+    ``translations/ja_easy/`` is tried first for easy Japanese, with the ``ja`` catalog as its
+    fallback, so a string not yet rewritten in easy Japanese still shows in Japanese.
+    """
+
+    def get_translations(self):
+        if not has_request_context():
+            return super().get_translations()
+        code = ui_language()
+        key = (code, self.domain[0])
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        translations = self._load(code)
+        fallback = babel_locale_for(code)
+        if fallback != code:
+            translations.add_fallback(self._load(fallback))
+        self.cache[key] = translations
+        return translations
+
+    def _load(self, code: str):
+        translations = support.Translations()
+        for dirname in self.translation_directories:
+            translations.merge(support.Translations.load(dirname, [code], self.domain[0]))
+        return translations
+
+
+def yen(amount) -> str:
+    """An amount of yen for the page's locale: 1,234,567円 in Japanese, ¥1,234,567 in English."""
+    locale = get_locale() or "ja"
+    if str(locale) == "ja":
+        return format_currency(amount, "JPY", locale="ja", format="#,##0円")
+    return format_currency(amount, "JPY", locale=locale)
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
@@ -70,11 +165,12 @@ def _remember_query_language(response):
 
 
 def _template_context():
-    locale = get_locale()
+    code = ui_language()
     return {
         "languages": languages(),
-        "current_lang": str(locale) if locale else "ja",
-        "html_lang": str(locale).replace("_", "-") if locale else "ja",
+        "current_lang": code,
+        "html_lang": html_lang_for(code),
+        "lang_tag": html_lang_for,
         "url_for_here": request.full_path.rstrip("?") if request else "/",
     }
 
@@ -84,6 +180,9 @@ def init_app(app):
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(app.root_path).parent / "translations")
     )
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel builds its default Domain lazily (a cached property); ours replaces it.
+    babel.domain_instance = UILanguageDomain(domain=get_babel(app).default_domain)
     app.register_blueprint(bp)
     app.after_request(_remember_query_language)
     app.context_processor(_template_context)
+    app.jinja_env.filters["yen"] = yen
