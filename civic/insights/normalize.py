@@ -42,14 +42,18 @@ def normalize(text: object) -> str:
     return _WS.sub(" ", s).strip()
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def _letters(s: str) -> str:
-    """Keep only letters and digits (drops punctuation, symbols, emoji, spaces)."""
-    return "".join(ch for ch in s if unicodedata.category(ch)[0] in "LN")
+    """Keep only letters, digits and marks (drops punctuation, symbols, emoji, spaces)."""
+    return _NON_WORD.sub("", s)
 
 
 def is_no_content(text: str) -> bool:
     """True for 「特になし」-style answers, bare URLs/e-mails, or symbol/emoji-only text."""
-    s = _EMAIL.sub(" ", _URL.sub(" ", text))
+    s = _EMAIL.sub(" ", _URL.sub(" ", text)) if ("@" in text or "/" in text or "www" in text) \
+        else text
     core = _letters(s)
     if not core:
         return True

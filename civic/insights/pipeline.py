@@ -393,11 +393,12 @@ def _fine_clusters(emb: np.ndarray, w: np.ndarray, random_state: int) -> np.ndar
     k = int(min(n, max(2, min(FINE_MAX, round(math.sqrt(n / 2)) + 10))))
     if n <= k or n < 4:
         return np.arange(n) if n <= k else np.zeros(n, dtype=int)
-    if n > 20000:
+    if n > 300_000:
         km = MiniBatchKMeans(n_clusters=k, random_state=random_state, batch_size=4096,
                              n_init=1, max_iter=50)
     else:
-        km = KMeans(n_clusters=k, random_state=random_state, n_init=2)
+        km = KMeans(n_clusters=k, random_state=random_state, n_init=2 if n < 20_000 else 1,
+                    max_iter=100)
     lab = km.fit_predict(emb, sample_weight=w)
     _, lab = np.unique(lab, return_inverse=True)
     return lab
@@ -501,10 +502,9 @@ def _project_2d(emb: np.ndarray, w: np.ndarray, random_state: int) -> np.ndarray
         return np.zeros((len(emb), 2))
     mu = np.average(emb, axis=0, weights=w)
     Z = emb - mu
-    rng = np.random.default_rng(random_state)
-    s = rng.choice(len(Z), size=min(len(Z), 5000), replace=False)
-    _, _, vt = np.linalg.svd(Z[s], full_matrices=False)
-    xy = Z @ vt[:2].T
+    C = (Z * w[:, None]).T @ Z  # weighted covariance (d × d, small)
+    vals, vecs = np.linalg.eigh(C)
+    xy = Z @ vecs[:, np.argsort(-vals)[:2]]
     for j in range(2):  # deterministic sign
         if xy[np.argmax(np.abs(xy[:, j])), j] < 0:
             xy[:, j] = -xy[:, j]
