@@ -19,9 +19,11 @@ from flask_babel import Domain, get_babel, get_locale
 from flask_login import current_user
 
 from civic.extensions import babel, db
+from civic.i18n.furigana import add_furigana
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+FURIGANA_COOKIE = "furigana"
 
 bp = Blueprint("i18n", __name__)
 
@@ -156,6 +158,33 @@ def switch():
     return response
 
 
+def furigana_on() -> bool:
+    """Whether this person asked for ふりがな (their setting, or the cookie for guests)."""
+    if current_user and current_user.is_authenticated:
+        return bool(current_user.furigana)
+    return request.cookies.get(FURIGANA_COOKIE) == "1"
+
+
+@bp.post("/furigana")
+def toggle_furigana():
+    wanted = request.form.get("furigana") == "on"
+    response = redirect(safe_next(request.form.get("next")))
+    response.set_cookie(FURIGANA_COOKIE, "1" if wanted else "0", max_age=LANG_COOKIE_MAX_AGE,
+                        samesite="Lax", httponly=True, secure=request.is_secure)
+    if current_user.is_authenticated and current_user.furigana != wanted:
+        current_user.furigana = wanted
+        db.session.commit()
+    return response
+
+
+def _furigana_on_html(response):
+    """Readings over the kanji of Japanese pages, for those who switched ふりがな on."""
+    if (response.mimetype == "text/html" and not response.direct_passthrough
+            and not response.is_streamed and is_japanese_page() and furigana_on()):
+        response.set_data(add_furigana(response.get_data(as_text=True)))
+    return response
+
+
 def _remember_query_language(response):
     lang = g.get("remember_lang")
     if lang and request.cookies.get(LANG_COOKIE) != lang:
@@ -171,6 +200,8 @@ def _template_context():
         "current_lang": code,
         "html_lang": html_lang_for(code),
         "lang_tag": html_lang_for,
+        "furigana_available": is_japanese_page(),
+        "furigana_on": is_japanese_page() and furigana_on(),
         "url_for_here": request.full_path.rstrip("?") if request else "/",
     }
 
@@ -184,5 +215,7 @@ def init_app(app):
     babel.domain_instance = UILanguageDomain(domain=get_babel(app).default_domain)
     app.register_blueprint(bp)
     app.after_request(_remember_query_language)
+    # Registered after the compression hook (create_app order), so it runs before it.
+    app.after_request(_furigana_on_html)
     app.context_processor(_template_context)
     app.jinja_env.filters["yen"] = yen
