@@ -8,7 +8,7 @@ optimal one-to-one matching (Hungarian) is made; new themes without a good match
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -85,3 +85,22 @@ def carry_labels(
             c["label"] = old_by[prev]["label"]
         out.append(c)
     return out
+
+
+def carry_forward(
+    old_themes: Iterable[Mapping], result, keys: Sequence[Hashable], min_jaccard: float = 0.3
+) -> list[dict]:
+    """Theme dicts of a new :class:`~civic.insights.pipeline.Result` with labels carried
+    over from ``old_themes`` (each with ``id``, ``label``, ``members`` as row keys, and
+    optionally ``parent``).  Broad themes are matched against old broad themes, sub-themes
+    against old sub-themes.  ``keys[row]`` is the stable key of each input row."""
+    members = result.theme_members(keys)
+    new = [{**t.to_dict(), "members": members[t.id]} for t in result.themes]
+    old = list(old_themes)
+    out: list[dict] = []
+    for level in (True, False):
+        o = [t for t in old if (t.get("parent") is None) == level]
+        n = [t for t in new if (t["parent"] is None) == level]
+        out.extend(carry_labels(o, n, min_jaccard=min_jaccard))
+    order = {t["id"]: i for i, t in enumerate(new)}
+    return sorted(out, key=lambda t: order[t["id"]])

@@ -32,6 +32,7 @@ UNIT_GENERIC_THRESHOLD = 0.6
 TERM_GENERIC_THRESHOLD = 0.6
 SVD_DIMS = 50
 FINE_MAX = 40
+FINE_N_INIT = 2
 LINKAGE = "average"
 DEBUG = False
 SILHOUETTE_TOLERANCE = 0.05
@@ -90,6 +91,16 @@ class Result:
         if any(t.id == theme_id and t.parent is not None for t in self.themes):
             col = self.sub_assignments
         return [i for i, a in enumerate(col) if a == theme_id]
+
+    def theme_members(self, keys: Sequence[object] | None = None) -> dict[int, list]:
+        """Theme id (broad and sub) → member rows, or ``keys[row]`` when ``keys`` is given
+        (stable ids such as answer primary keys, for :mod:`civic.insights.carry`)."""
+        out: dict[int, list] = {t.id: [] for t in self.themes}
+        for col in (self.assignments, self.sub_assignments):
+            for row, a in enumerate(col):
+                if a is not None:
+                    out[a].append(row if keys is None else keys[row])
+        return out
 
     def set_aside_by_reason(self) -> dict[str, list[int]]:
         out: dict[str, list[int]] = {}
@@ -397,7 +408,7 @@ def _fine_clusters(emb: np.ndarray, w: np.ndarray, random_state: int) -> np.ndar
         km = MiniBatchKMeans(n_clusters=k, random_state=random_state, batch_size=4096,
                              n_init=1, max_iter=50)
     else:
-        km = KMeans(n_clusters=k, random_state=random_state, n_init=2 if n < 20_000 else 1,
+        km = KMeans(n_clusters=k, random_state=random_state, n_init=FINE_N_INIT if n < 20_000 else 1,
                     max_iter=100)
     lab = km.fit_predict(emb, sample_weight=w)
     _, lab = np.unique(lab, return_inverse=True)
