@@ -124,6 +124,7 @@ def load(today) -> dict:
     db.session.add_all([proposals, budget, cafe])
     db.session.commit()
     _demo_cafe(cafe, people["facilitator@example.jp"][0])
+    _demo_budget(budget, areas["aobadai"], admin)
     _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
 
     return {
@@ -133,6 +134,54 @@ def load(today) -> dict:
         "codes": [accounts.format_code(code) for code in spare_codes],
         "code_area": areas["honcho"].name,
     }
+
+
+# title, description, cost (yen)
+DEMO_BUDGET_PROJECTS = [
+    ("青葉台公園の照明をLEDに",
+     "夜の公園が暗く、通り抜けが不安という声が多く寄せられました。園内の照明12基をLEDに替えます。",
+     1_200_000),
+    ("通学路のカーブミラーと路面表示",
+     "見通しの悪い交差点3か所にカーブミラーを付け、「とまれ」の路面表示を塗り直します。", 800_000),
+    ("地区センター図書コーナーの本を増やす", "子ども向けの本と大きな文字の本を約600冊増やします。",
+     600_000),
+    ("公園の木陰にベンチを5基",
+     "高齢の方が散歩の途中で休めるよう、木陰にベンチを置きます。町会が清掃を担います。", 900_000),
+    ("防災倉庫の備蓄を入れ替え",
+     "期限の近い水と食料、簡易トイレを入れ替え、乳幼児用の備蓄を加えます。", 1_500_000),
+    ("青葉台川沿いの花壇づくり",
+     "住民ボランティアと一緒に、川沿いの遊歩道に花壇を3か所つくります。", 400_000),
+    ("子ども食堂の調理器具",
+     "地区センターで月2回開く子ども食堂の業務用調理器具をそろえます。", 700_000),
+    ("高齢者向けスマホ相談会",
+     "地区センターで月1回、スマートフォンの使い方相談会を1年間開きます。", 300_000),
+]
+# Paper ballots entered at the 出張所 (each: the projects chosen, by index above).
+DEMO_PAPER_BALLOTS = [(0, 1, 3), (0, 4), (1, 2, 5, 7), (0, 1, 2), (4, 6), (3, 5, 7, 2), (0, 3, 6),
+                      (1, 4), (2, 6, 7), (0, 1, 5)]
+
+
+def _demo_budget(process, area, admin) -> None:
+    """A knapsack budget with projects and a few paper ballots already counted."""
+    from civic.budgets.models import Ballot, BallotItem, Budget, BudgetProject
+
+    budget = Budget(process_id=process.id, area_id=area.id, title="青葉台地区 地域予算（500万円）",
+                    description="予算の範囲内で、実施してほしい事業を選んでください。",
+                    amount=5_000_000, voting_method="knapsack", rule="equalshares/add1",
+                    created_by_id=admin.id, ballot_count=len(DEMO_PAPER_BALLOTS))
+    budget.projects = [BudgetProject(code=str(n + 1), position=n, title=title, description=text,
+                                     cost=cost, area_id=area.id)
+                       for n, (title, text, cost) in enumerate(DEMO_BUDGET_PROJECTS)]
+    db.session.add(budget)
+    db.session.flush()
+    for n, picks in enumerate(DEMO_PAPER_BALLOTS, start=1):
+        chosen = [budget.projects[i] for i in picks]
+        ballot = Ballot(budget_id=budget.id, voter_code=f"paper-{n:03d}", state="checked_out",
+                        total_cost=sum(p.cost for p in chosen), project_count=len(chosen),
+                        cost_limit=budget.amount, checked_out_at=process.created_at)
+        ballot.items = [BallotItem(project_id=p.id, position=k) for k, p in enumerate(chosen)]
+        db.session.add(ballot)
+    db.session.commit()
 
 
 def _demo_cafe(process, facilitator) -> None:

@@ -248,3 +248,12 @@ def test_database_refuses_a_ballot_over_budget(make_budget, voter):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_demo_budget_counts(app, ctx):
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    budget = db.session.scalar(select(Budget).join(Budget.process).where(
+        Budget.process.has(slug="aobadai-budget-2026")))
+    assert len(budget.projects) == 8 and budget.ballot_count == 10
+    outcome = services.outcome(budget)
+    assert outcome["selected"] and outcome["total_cost"] <= budget.amount
