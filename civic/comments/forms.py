@@ -5,13 +5,13 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from civic.comments.services import MAX_LENGTH
 
-STANCE_LABELS = {"for": _l("For"), "against": _l("Against"), "neutral": _l("Neutral")}
+STANCE_LABELS = {"for": _l("In favour"), "against": _l("Against"), "neutral": _l("Neutral")}
 
 
 class CommentForm(FlaskForm):
     body = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     stance = RadioField(_l("Your stance"), validators=[Optional()],
-                        choices=[("for", _l("For")), ("against", _l("Against")),
+                        choices=[("for", _l("In favour")), ("against", _l("Against")),
                                  ("neutral", _l("Neutral"))])
     submit = SubmitField(_l("Post comment"))
 
