@@ -36,6 +36,7 @@ FINE_N_INIT = 2
 LINKAGE = "average"
 DEBUG = False
 SILHOUETTE_TOLERANCE = 0.05
+BROAD_SELECTION = "centroids"
 
 
 @dataclass
@@ -423,10 +424,6 @@ def _broad_from_fine(emb, w, fine, cent, n_themes, max_themes, random_state) -> 
     if k <= 2:
         return np.zeros(k, dtype=int) if k < 2 or n_themes == 1 else np.arange(k)
     cn = cent / np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-12)
-    rng = np.random.default_rng(random_state)
-    n = len(emb)
-    sample = np.sort(rng.choice(n, size=min(n, 2500), replace=False, p=w / w.sum())) \
-        if n > 2500 else np.arange(n)
 
     def cut(nb: int) -> np.ndarray:
         if LINKAGE == "ward":
@@ -437,20 +434,40 @@ def _broad_from_fine(emb, w, fine, cent, n_themes, max_themes, random_state) -> 
 
     if n_themes:
         return cut(max(1, min(n_themes, k)))
-    scores: list[tuple[int, float, np.ndarray]] = []
-    es = emb[sample]
-    D = np.clip(1.0 - es @ es.T, 0.0, 2.0)  # rows are unit vectors: cosine distance
-    np.fill_diagonal(D, 0.0)
-    for nb in range(2, min(max_themes, k - 1) + 1):
-        lab = cut(nb)
-        labels = lab[fine[sample]]
-        if len(np.unique(labels)) < 2:
-            continue
-        scores.append((nb, float(silhouette_score(D, labels, metric="precomputed")), lab))
+    if BROAD_SELECTION == "centroids":
+        # Silhouette of the fine centroids (weighted by cluster weight): asks whether the
+        # *sub-themes* group well, so tight phrasings inside one theme do not count as
+        # themes of their own (a singleton group scores 0).
+        from sklearn.metrics import silhouette_samples
+
+        cw = np.bincount(fine, weights=w, minlength=k)
+        D = np.clip(1.0 - cn @ cn.T, 0.0, 2.0)
+        np.fill_diagonal(D, 0.0)
+        scores: list[tuple[int, float, np.ndarray]] = []
+        for nb in range(2, min(max_themes, k - 1) + 1):
+            lab = cut(nb)
+            if len(np.unique(lab)) < 2:
+                continue
+            sv = silhouette_samples(D, lab, metric="precomputed")
+            scores.append((nb, float(np.average(sv, weights=cw)), lab))
+    else:
+        rng = np.random.default_rng(random_state)
+        n = len(emb)
+        sample = np.sort(rng.choice(n, size=min(n, 2500), replace=False, p=w / w.sum())) \
+            if n > 2500 else np.arange(n)
+        scores = []
+        es = emb[sample]
+        D = np.clip(1.0 - es @ es.T, 0.0, 2.0)  # rows are unit vectors: cosine distance
+        np.fill_diagonal(D, 0.0)
+        for nb in range(2, min(max_themes, k - 1) + 1):
+            lab = cut(nb)
+            labels = lab[fine[sample]]
+            if len(np.unique(labels)) < 2:
+                continue
+            scores.append((nb, float(silhouette_score(D, labels, metric="precomputed")), lab))
     if not scores:
         return np.zeros(k, dtype=int)
-    # Fewest themes whose silhouette is within SILHOUETTE_TOLERANCE of the best: tight
-    # sub-groups (repeated phrasings) otherwise push the count up.
+    # Fewest themes whose silhouette is within SILHOUETTE_TOLERANCE of the best.
     top = max(s for _, s, _ in scores)
     return next(lab for _, s, lab in scores if s >= top - SILHOUETTE_TOLERANCE * abs(top))
 

@@ -150,3 +150,19 @@ def test_progress_and_tiny_inputs():
                   progress=lambda s, f: stages.append(s))
     assert all(a is not None for a in res.assignments)
     assert "tokenise" in stages
+
+
+def test_two_topics_give_two_broad_themes():
+    # Tight phrasings inside each topic must become sub-themes, not broad themes.
+    rng = random.Random(5)
+    texts, gold = [], []
+    for _ in range(240):
+        topic = rng.choice(["library", "noise"])
+        subj, req = TOPICS[topic]
+        texts.append(rng.choice(OPENERS) + f"{rng.choice(subj)}が気になります。{rng.choice(req)}ほしい。"
+                     + rng.choice(CLOSERS))
+        gold.append(topic)
+    res = cluster(texts)
+    assert sum(t.parent is None for t in res.themes) == 2
+    assert adjusted_rand_score(gold, res.assignments) >= 0.9
+    assert sum(t.parent is not None for t in res.themes) >= 2
