@@ -38,6 +38,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     maintenance.init_app(app)
 
+    from civic.accessibility.views import bp as accessibility_bp
     from civic.accounts.views import admin_bp
     from civic.accounts.views import bp as accounts_bp
     from civic.budgets.views import bp as budgets_bp
@@ -59,4 +60,5 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(comments_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(accessibility_bp)
     return app
