@@ -22,7 +22,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.jinja_env.add_extension("jinja2.ext.do")
 
     from civic import errors, i18n, security
-    from civic.extensions import csrf, db, limiter, login_manager, migrate
+    from civic.extensions import compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    compress.init_app(app)  # before i18n: after_request hooks run last-registered first
     i18n.init_app(app)
     errors.init_app(app)
     security.init_app(app)

@@ -44,6 +44,11 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long forms on phones survive
 
+    # gzip for pages and static files (Flask-Compress). Session cookies are SameSite=Lax, so a
+    # cross-site page cannot make the credentialed requests a BREACH-style attack needs.
+    COMPRESS_ALGORITHM = ["gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["gzip"]
+
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
 

@@ -35,3 +35,16 @@ def test_pages_in_other_languages_get_no_readings(client, make_process):
         page = client.get(f"/?lang={lang}").get_data(as_text=True)
         assert "<ruby>" not in page, lang
         assert "Hide furigana" not in page and "Show furigana" not in page
+
+
+def test_pages_are_gzipped_after_the_furigana_is_added(client, make_process):
+    import gzip
+
+    make_process(title="青葉台地区 地域予算")
+    client.post("/furigana", data={"furigana": "on", "next": "/"})
+    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "<ruby>予算<rt>よさん</rt></ruby>" in gzip.decompress(response.get_data()).decode()
+    css = client.get("/static/css/civic.css", headers={"Accept-Encoding": "gzip"})
+    assert css.headers["Content-Encoding"] == "gzip"
+    css.close()
