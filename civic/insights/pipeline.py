@@ -34,7 +34,6 @@ SVD_DIMS = 50
 FINE_MAX = 40
 FINE_N_INIT = 2
 LINKAGE = "average"
-DEBUG = False
 SILHOUETTE_TOLERANCE = 0.05
 BROAD_SELECTION = "centroids"
 
@@ -160,18 +159,21 @@ def cluster(
 
     # 1. normalise and set aside
     prog("normalise", 0.0)
-    norm = [normalize(t) for t in raw]
+    prep = cache.prep
+    norm: list[str] = []
     set_aside: dict[int, str] = {}
     keep_rows: list[int] = []
-    reason_cache: dict[str, str | None] = {}
-    for i, s in enumerate(norm):
-        r = reason_cache.get(s, "?")
-        if r == "?":
-            r = reason_cache[s] = classify(s)
-        if r is None:
+    for i, t in enumerate(raw):
+        key = t if isinstance(t, str) else str(t) if t is not None else ""
+        hit = prep.get(key)
+        if hit is None:
+            s = normalize(key)
+            hit = prep[key] = (s, classify(s))
+        norm.append(hit[0])
+        if hit[1] is None:
             keep_rows.append(i)
         else:
-            set_aside[i] = r
+            set_aside[i] = hit[1]
 
     # 2. exact dedupe (on normalised text)
     _, groups = group_exact(norm[i] for i in keep_rows)
@@ -251,9 +253,6 @@ def cluster(
         if len(cand):
             own = [_related_terms(terms, c) for c in cand]
             sc = generic_scores((X > 0).astype(np.float64), X, own, cand)
-            if DEBUG:
-                o = np.argsort(-sc)[:40]
-                print([(str(terms[cand[i]]), round(float(sc[i]), 2), int(tdf[cand[i]])) for i in o])
             drop = cand[sc >= TERM_GENERIC_THRESHOLD]
             learned_terms = [str(terms[c]) for c in drop]
             if len(drop):
@@ -392,7 +391,7 @@ def _embed(T: sp.csr_matrix, random_state: int) -> np.ndarray:
     if d < 2:
         return T.toarray() if v <= 2000 else np.zeros((n, 1))
     svd = TruncatedSVD(n_components=d, algorithm="randomized", n_iter=4, random_state=random_state)
-    E = svd.fit_transform(T)
+    E = svd.fit_transform(T.astype(np.float32)).astype(np.float64)
     norms = np.linalg.norm(E, axis=1)
     norms[norms == 0] = 1.0
     return E / norms[:, None]

@@ -132,6 +132,16 @@ class TokenCache:
 
     def __init__(self, data: dict[bytes, tuple[str, ...]] | None = None):
         self.data: dict[bytes, tuple[str, ...]] = data if data is not None else {}
+        # raw text -> (normalised text, set-aside reason); saves re-normalising on re-runs.
+        # Not persisted by save(): cheap to rebuild, and raw texts may be personal data.
+        self.prep: dict[str, tuple[str, str | None]] = {}
+
+    def __getstate__(self):
+        return {"data": self.data}
+
+    def __setstate__(self, state):
+        self.data = state["data"]
+        self.prep = {}
 
     def __len__(self) -> int:
         return len(self.data)
