@@ -36,6 +36,7 @@ FINE_N_INIT = 2
 LINKAGE = "average"
 SILHOUETTE_TOLERANCE = 0.05
 BROAD_SELECTION = "centroids"
+BROAD_REFINE = 3  # spherical k-means passes over broad themes after the merge
 
 
 @dataclass
@@ -304,6 +305,13 @@ def cluster(
                       for c in range(k_fine)])
     broad_of_fine = _broad_from_fine(emb, weights, fine, cent, n_themes, max_themes, random_state)
     broad = broad_of_fine[fine]
+    if BROAD_REFINE:
+        fine, broad = _refine(emb, weights, fine, broad, cent, broad_of_fine, BROAD_REFINE)
+        _, fine = np.unique(fine, return_inverse=True)  # drop emptied clusters
+        k_fine = int(fine.max()) + 1
+        first = np.unique(fine, return_index=True)[1]
+        _, broad_of_fine = np.unique(broad[first], return_inverse=True)
+        broad = broad_of_fine[fine]
     stats["t_cluster"] = time.perf_counter() - t0
     prog("label", 0.0)
 
@@ -469,6 +477,28 @@ def _broad_from_fine(emb, w, fine, cent, n_themes, max_themes, random_state) -> 
     # Fewest themes whose silhouette is within SILHOUETTE_TOLERANCE of the best.
     top = max(s for _, s, _ in scores)
     return next(lab for _, s, lab in scores if s >= top - SILHOUETTE_TOLERANCE * abs(top))
+
+
+def _refine(emb, w, fine, broad, cent, broad_of_fine, passes):
+    """Move items to the nearest broad centroid (a few spherical k-means passes started from
+    the merged fine clusters), then to the nearest sub-theme inside their broad theme.
+    Fine clusters that straddle two themes are split along the broad boundary this way."""
+    nb = int(broad.max()) + 1
+    for _ in range(passes):
+        bc = np.vstack([
+            np.average(emb[broad == b], axis=0, weights=w[broad == b]) if np.any(broad == b)
+            else np.zeros(emb.shape[1]) for b in range(nb)])
+        new = np.argmax(emb @ bc.T, axis=1)
+        if np.array_equal(new, broad):
+            break
+        broad = new
+    sims = emb @ cent.T  # items × fine centroids
+    allowed = broad_of_fine[None, :] == broad[:, None]
+    sims = np.where(allowed, sims, -np.inf)
+    has = allowed.any(axis=1)
+    fine = np.where(has, np.argmax(sims, axis=1), fine)
+    broad = np.where(has, broad, broad_of_fine[fine])
+    return fine, broad
 
 
 def _ctfidf(G, w, labels, k, terms, top=10) -> list[list[str]]:
