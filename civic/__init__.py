@@ -46,6 +46,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.cafe.views import bp as cafe_bp
     from civic.comments.views import bp as comments_bp
     from civic.demo.cli import bp as demo_bp
+    from civic.insights.views import bp as themes_bp
     from civic.jobs.views import bp as jobs_bp
     from civic.moderation.views import bp as moderation_bp
     from civic.proposals.views import bp as proposals_bp
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(cafe_bp)
     app.register_blueprint(budgets_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(themes_bp)
     app.register_blueprint(demo_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(moderation_bp)
