@@ -18,8 +18,9 @@ from civic import create_app
 from civic.accounts.models import Residency, User
 from civic.comments.models import Comment
 from civic.extensions import db
-from civic.proposals import search
-from civic.proposals.models import Proposal, SearchTerm, Support
+from civic.proposals.models import Proposal, Support
+from civic.search import text as search
+from civic.search.models import SearchTerm
 from civic.spaces.models import Area, Phase, Process
 from civic.timeutil import utcnow, ward_today
 

@@ -49,6 +49,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.insights.views import bp as themes_bp
     from civic.jobs.views import bp as jobs_bp
     from civic.moderation.views import bp as moderation_bp
+    from civic.notifications.views import bp as notifications_bp
     from civic.proposals.views import bp as proposals_bp
     from civic.spaces.views import bp as spaces_bp
 
@@ -63,5 +64,12 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(comments_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(accessibility_bp)
+
+    @app.get("/healthz")
+    def healthz():
+        """For load balancers and deployments: the app answers, nothing else is checked."""
+        return "ok"
+
     return app

@@ -21,6 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from civic.comments.models import MAX_DEPTH, STANCES, Comment, CommentVote
 from civic.extensions import db
+from civic.notifications import services as notifications
+from civic.search import services as search
 from civic.timeutil import utcnow
 
 PER_PAGE = 20
@@ -97,6 +99,8 @@ def add(user, target_type: str, target_id: int, body: str, stance: str | None = 
     db.session.flush()
     comment.root_id = (parent.root_id or parent.id) if parent else None
     _bump(entry, target_id, 1)
+    search.index("comment", comment.id, [(body, 1)])
+    notifications.comment_posted(user, comment, _obj)
     db.session.commit()
     return comment
 
@@ -116,6 +120,7 @@ def edit(comment: Comment, body: str, stance: str | None) -> None:
                              n=current_app.config["CIVIC_COMMENT_EDIT_MINUTES"]))
     comment.body, comment.stance = _clean(body, stance)
     comment.edited_at = utcnow()
+    search.index("comment", comment.id, [(comment.body, 1)])
     db.session.commit()
 
 
@@ -126,6 +131,7 @@ def delete(comment: Comment) -> None:
         .values(deleted_at=utcnow(), body="", stance=None)).rowcount
     if done:
         _bump(_targets[comment.target_type], comment.target_id, -1)
+        search.drop("comment", comment.id)
     db.session.commit()
 
 
@@ -214,6 +220,17 @@ def thread_page(target_type: str, target_id: int, sort: str | None = "oldest", p
                 select(CommentVote.comment_id, CommentVote.value)
                 .where(CommentVote.user_id == user.id, CommentVote.comment_id.in_(ids))).all())
     return result
+
+
+def page_of(comment: Comment, per_page: int = PER_PAGE) -> int:
+    """The page (oldest first, as threads open) that shows ``comment`` inside its thread."""
+    root = db.session.get(Comment, comment.root_id) if comment.root_id else comment
+    before = db.session.scalar(select(func.count()).select_from(Comment).where(
+        Comment.target_type == root.target_type, Comment.target_id == root.target_id,
+        Comment.parent_id.is_(None),
+        (Comment.created_at < root.created_at)
+        | ((Comment.created_at == root.created_at) & (Comment.id < root.id))))
+    return before // per_page + 1
 
 
 def comments_by(user) -> list[dict]:

@@ -80,6 +80,18 @@ def edit(comment_id: int):
                            action=request.path), 422 if form.errors else 200
 
 
+@bp.get("/comments/<int:comment_id>")
+def show(comment_id: int):
+    """A lasting link to one comment: the target's page of threads that holds it.
+
+    Thread pages take the page number as ``cpage`` (see ``thread_page``)."""
+    comment, back = _comment_or_404(comment_id)
+    page = services.page_of(comment)
+    if page > 1:
+        back += ("&" if "?" in back else "?") + f"cpage={page}"
+    return _back(back, comment.id)
+
+
 @bp.post("/comments/<int:comment_id>/delete")
 @login_required
 def delete(comment_id: int):

@@ -52,6 +52,12 @@ class Proposal(db.Model):
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_percent"),
         CheckConstraint("estimated_cost IS NULL OR estimated_cost >= 0", name="cost_positive"),
         Index("ix_proposal_process_state", "process_id", "state", "created_at"),
+        # The list's sort orders walk these instead of sorting the whole process; the count of
+        # visible proposals reads only the last one.
+        Index("ix_proposal_list_newest", "process_id", "published_at", "id"),
+        Index("ix_proposal_list_supported", "process_id", "support_count", "id"),
+        Index("ix_proposal_list_commented", "process_id", "comment_count", "id"),
+        Index("ix_proposal_visible", "process_id", "state", "hidden_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,14 +169,3 @@ class ProgressUpdate(db.Model):
 
     author = relationship("User", lazy="joined")
 
-
-class SearchTerm(db.Model):
-    """Inverted index for Japanese search: NFKC-folded bigrams and words → the proposal."""
-
-    __table_args__ = (Index("ix_search_term_term", "term", "proposal_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"),
-                                             index=True)
-    term: Mapped[str] = mapped_column(String(40))
-    weight: Mapped[int] = mapped_column(default=1)

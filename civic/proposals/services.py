@@ -4,14 +4,16 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from civic.audit.models import AuditEvent
 from civic.audit.services import record
+from civic.comments.models import Comment
 from civic.extensions import db
-from civic.proposals import lifecycle, search
+from civic.notifications import services as notifications
+from civic.proposals import lifecycle
 from civic.proposals.images import sniff
 from civic.proposals.models import (
     ConsultationMessage,
@@ -20,10 +22,10 @@ from civic.proposals.models import (
     ProposalImage,
     ProposalSettings,
     Review,
-    SearchTerm,
     Support,
     SupportAllowance,
 )
+from civic.search import services as search
 from civic.timeutil import utcnow, ward_today
 
 DEFAULT_CRITERIA = ("公益性", "協働の相乗効果", "具体性")
@@ -105,6 +107,7 @@ def take_step(actor, proposal: Proposal, name: str, answer: str | None = None) -
         db.session.rollback()
         raise ProposalError(_("This step is no longer possible: the proposal has moved on."))
     record(actor, f"proposal.{name}", proposal, source=proposal.state, to=step.target)
+    notifications.proposal_moved(actor, proposal, step.target)
     db.session.commit()
     db.session.refresh(proposal)
 
@@ -178,42 +181,55 @@ def staff_queue(process) -> list[Proposal]:
 
 
 def reindex(proposal: Proposal) -> None:
-    db.session.execute(delete(SearchTerm).where(SearchTerm.proposal_id == proposal.id))
-    weights = search.terms(" ".join((proposal.body, proposal.category, proposal.role_residents,
-                                     proposal.role_ward)))
-    for term, count in search.terms(proposal.title).items():
-        weights[term] += 3 * count
-    if weights:
-        db.session.execute(insert(SearchTerm), [
-            {"proposal_id": proposal.id, "term": term, "weight": weight}
-            for term, weight in weights.items()])
+    search.index("proposal", proposal.id, [
+        (proposal.title, 3), (proposal.body, 1), (proposal.category, 1),
+        (proposal.role_residents, 1), (proposal.role_ward, 1)])
 
 
 def find(query: str, process=None, page: int = 1, staff: bool = False) -> Page:
     """Proposals containing every term of the query, best (most weighted matches) first."""
-    exact, prefixes = search.query_terms(query)
-    if not exact and not prefixes:
+    hits = search.matches("proposal", query)
+    if hits is None:
         return Page([], 1, 1, 0)
-    conditions = [SearchTerm.term.in_(exact)] if exact else []
-    conditions += [SearchTerm.term.like(prefix + "%") for prefix in prefixes]
-    # Every query term must match; a one-character prefix counts once however many terms it hits.
-    key = case(*[(SearchTerm.term.like(p + "%"), p) for p in prefixes],
-               else_=SearchTerm.term) if prefixes else SearchTerm.term
-    needed = len(exact) + len(prefixes)
-    hits = (select(SearchTerm.proposal_id, func.sum(SearchTerm.weight).label("score"))
-            .where(or_(*conditions))
-            .group_by(SearchTerm.proposal_id)
-            .having(func.count(func.distinct(key)) >= needed)
-            .subquery())
     where = [*visible_filter(staff)]
     if process is not None:
         where.append(Proposal.process_id == process.id)
-    statement = (select(Proposal).join(hits, hits.c.proposal_id == Proposal.id).where(*where)
-                 .options(joinedload(Proposal.author), joinedload(Proposal.area))
-                 .order_by(hits.c.score.desc(), Proposal.id.desc()))
-    count = (select(func.count()).select_from(Proposal)
-             .join(hits, hits.c.proposal_id == Proposal.id).where(*where))
-    return _paged(statement, count, page)
+    # One pass over the matches gives the ranking and the count; then only a page is loaded.
+    ranked = db.session.scalars(select(Proposal.id).join(hits, hits.c.id == Proposal.id)
+                                .where(*where)
+                                .order_by(hits.c.score.desc(), Proposal.id.desc())).all()
+    pages = max(1, -(-len(ranked) // PER_PAGE))
+    page = min(max(1, page), pages)
+    ids = ranked[(page - 1) * PER_PAGE:page * PER_PAGE]
+    loaded = {p.id: p for p in db.session.scalars(
+        select(Proposal).where(Proposal.id.in_(ids))
+        .options(joinedload(Proposal.author), joinedload(Proposal.area))).unique()} if ids else {}
+    return Page([loaded[i] for i in ids], page, pages, len(ranked))
+
+
+def find_comments(query: str, process=None, page: int = 1) -> Page:
+    """Comments on proposals containing every term of the query, best first, as
+    (comment, proposal) pairs. Deleted and hidden comments, and comments on proposals that are
+    hidden or not public, never appear."""
+    hits = search.matches("comment", query)
+    if hits is None:
+        return Page([], 1, 1, 0)
+    where = [Comment.target_type == "proposal", Comment.deleted_at.is_(None),
+             Comment.hidden_at.is_(None), *visible_filter(False)]
+    if process is not None:
+        where.append(Proposal.process_id == process.id)
+
+    def joined(statement):
+        return (statement.join(hits, hits.c.id == Comment.id)
+                .join(Proposal, Proposal.id == Comment.target_id).where(*where))
+
+    statement = joined(select(Comment, Proposal)).order_by(hits.c.score.desc(),
+                                                           Comment.id.desc())
+    total = db.session.scalar(joined(select(func.count()).select_from(Comment)))
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, page), pages)
+    rows = db.session.execute(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return Page([tuple(row) for row in rows], page, pages, total)
 
 
 # Supports (賛同) ---------------------------------------------------------------------------------
@@ -253,12 +269,15 @@ def support(user, proposal: Proposal) -> None:
     except IntegrityError:
         db.session.rollback()
         raise ProposalError(_("You already support this proposal.")) from None
-    counted = db.session.execute(
+    # The new count comes back from the same atomic UPDATE, so exactly one support sees each.
+    count = db.session.execute(
         update(Proposal).where(Proposal.id == proposal.id, Proposal.state == "published")
-        .values(support_count=Proposal.support_count + 1)).rowcount
-    if counted != 1:
+        .values(support_count=Proposal.support_count + 1)
+        .returning(Proposal.support_count)).scalar()
+    if count is None:
         db.session.rollback()
         raise ProposalError(_("This proposal no longer takes supports."))
+    notifications.support_counted(user, proposal, count, settings.support_threshold)
     if settings.support_threshold:
         reached = db.session.execute(
             update(Proposal).where(Proposal.id == proposal.id, Proposal.state == "published",
@@ -267,6 +286,7 @@ def support(user, proposal: Proposal) -> None:
         if reached:
             record(None, "proposal.evaluate", proposal, source="published", to="evaluation",
                    threshold=settings.support_threshold)
+            notifications.proposal_moved(None, proposal, "evaluation")
     db.session.commit()
 
 
@@ -360,6 +380,7 @@ def add_update(user, proposal: Proposal, kind: str, progress: int, body: str,
             raise ProposalError(_("This report cannot be filed in the proposal's current state."))
         record(user, f"proposal.{step}", proposal, source=proposal.state,
                to=lifecycle.step(step).target)
+        notifications.proposal_moved(user, proposal, lifecycle.step(step).target)
     entry = ProgressUpdate(proposal_id=proposal.id, author_id=user.id, kind=kind,
                            progress=progress, body=body.strip(), kpi_values=kpi_values.strip(),
                            self_evaluation=self_evaluation.strip())

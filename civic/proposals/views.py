@@ -12,7 +12,6 @@ from civic.comments import services as comments
 from civic.extensions import db
 from civic.moderation import services as moderation
 from civic.proposals import lifecycle, markdown, services
-from civic.proposals import search as search_core
 from civic.proposals.forms import (
     KIND_LABELS,
     MessageForm,
@@ -23,6 +22,7 @@ from civic.proposals.forms import (
     review_form,
 )
 from civic.proposals.models import Proposal, ProposalImage
+from civic.search import text as search_text
 from civic.spaces.models import Process
 from civic.spaces.services import areas
 
@@ -42,6 +42,7 @@ STEP_LABELS = {
     "start": _l("Agreement signed: start the project"),
     "interim_report": _l("File the interim report"), "final_report": _l("File the final report"),
 }
+REPORT_STEPS = ("interim_report", "final_report")
 UPDATE_LABELS = {"update": _l("Progress update"), "interim": _l("Interim report"),
                  "final": _l("Final report")}
 bp.app_template_global("proposal_state_labels")(lambda: STATE_LABELS)
@@ -52,7 +53,7 @@ bp.app_template_filter("plain")(markdown.plain)
 @bp.app_template_global()
 def highlight(text: str, query: str):
     return Markup("").join(Markup("<mark>%s</mark>") % piece if hit else escape(piece)
-                           for piece, hit in search_core.highlight(text, query))
+                           for piece, hit in search_text.highlight(text, query))
 
 
 def _process_or_404(slug: str) -> Process:
@@ -100,9 +101,14 @@ def search():
     process = None
     if request.args.get("process"):
         process = _process_or_404(request.args["process"])
-    page = services.find(query, process, request.args.get("page", 1, type=int),
-                         staff=has_role(current_user, "staff")) if query else None
-    return render_template("proposals/search.html", query=query, page=page, process=process)
+    page = found_comments = None
+    if query:
+        page = services.find(query, process, request.args.get("page", 1, type=int),
+                             staff=has_role(current_user, "staff"))
+        found_comments = services.find_comments(query, process,
+                                                request.args.get("cpage", 1, type=int))
+    return render_template("proposals/search.html", query=query, page=page, process=process,
+                           comments=found_comments, snippet=search_text.snippet)
 
 
 # Writing ----------------------------------------------------------------------------------------
@@ -188,7 +194,7 @@ def show(proposal_id: int):
     reviews = (services.reviews_for(current_user, proposal)
                if can("proposal.see_reviews", proposal) else [])
     steps = [name for name in lifecycle.STEPS if can("proposal.step", (proposal, name))
-             and name not in ("interim_report", "final_report")]
+             and name not in REPORT_STEPS]
 
     def page_url(**changes):
         args = {"sort": request.args.get("sort"), "cpage": request.args.get("cpage"), **changes}
@@ -211,7 +217,8 @@ def show(proposal_id: int):
 @login_required
 def step(proposal_id: int, name: str):
     proposal = _proposal_or_404(proposal_id)
-    if name not in lifecycle.STEPS:
+    # Reports take their step with the report itself (new_update), never bare.
+    if name not in lifecycle.STEPS or name in REPORT_STEPS:
         abort(404)
     require("proposal.step", (proposal, name))
     form = StepForm()

@@ -1,0 +1,362 @@
+"""The web app under load: gunicorn on loopback, N concurrent clients, a large proposals process.
+
+Seeds 10,000 proposals, 200,000 supports and one proposal with 2,000 comments (bulk inserts
+through SQLAlchemy Core) into a temporary SQLite database, or into a throw-away PostgreSQL with
+``--db postgresql``; serves the app with gunicorn (several workers) on a free loopback port; then,
+page after page, drives ``--clients`` concurrent clients, each a verified resident with a session,
+for at most ``--seconds`` or ``--requests`` per page, and prints p50/p95 latency and requests/s for:
+
+    hello     GET /healthz (the same app, nearly no work: the ceiling of this setup)
+    list      GET the process's proposal list (newest / most supported, alternately)
+    proposal  GET the proposal with 2,000 comments and its first comment page
+    search    GET the search page for a Japanese word (proposals and comments)
+    support   POST a support (each one new: a row, the exact counter, a milestone check)
+
+The clients are closed-loop (each sends its next request when the last one answered), so by
+Little's law the latency at N clients is about N ÷ throughput. Sessions are minted with the app's
+secret key for the seeded users rather than by posting the login form, whose rate limit (per
+address) would stop twenty logins from one address. Last line: one JSON object.
+"""
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import bindparam, insert, select, update  # noqa: E402
+
+from tests.servers import free_port, postgres_server  # noqa: E402
+
+WORDS = ["公園", "ベンチ", "学童保育", "子育て", "防災訓練", "図書館", "商店街", "高齢者", "見守り",
+         "自転車", "ごみ", "緑化", "カフェ", "交流", "多文化", "清掃", "花壇", "通学路", "防犯灯",
+         "空き家", "農園", "祭り", "避難所", "読み聞かせ", "体操", "スマホ教室", "居場所", "食堂"]
+QUERIES = ["学童", "公園", "防災訓練", "図書館 交流", "見守り", "通学路", "カフェ"]
+PAGES = ("hello", "list", "proposal", "search", "support")
+SLUG = "bench-web"
+
+
+# Seeding ----------------------------------------------------------------------------------------
+
+def seed(app, rng: random.Random, proposals: int, supports: int, comments: int,
+         clients: int) -> dict:
+    """Fill the database; returns what the clients need (ids, session cookies)."""
+    from flask_migrate import upgrade
+
+    from civic.accounts.models import Residency, User, UserRole
+    from civic.comments.models import Comment
+    from civic.extensions import db
+    from civic.proposals.models import Proposal, Support
+    from civic.search.models import SearchTerm
+    from civic.search.text import terms
+    from civic.spaces.models import Area, Phase, Process
+    from civic.timeutil import utcnow, ward_today
+
+    with app.app_context():
+        upgrade()
+        engine_name = db.engine.dialect.name
+        started = time.perf_counter()
+        area = Area(slug="bench", name="ベンチ地区", position=1)
+        db.session.add(area)
+        db.session.flush()
+        today = ward_today()
+        process = Process(slug=SLUG, title="協働事業提案（負荷試験）", published=True, phases=[Phase(
+            title="募集", starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=60),
+            position=0, proposals_open=True, supports_open=True, comments_open=True)])
+        db.session.add(process)
+        db.session.flush()
+
+        # Supporters: each supports `per_person` proposals; the clients' own accounts support
+        # nothing yet, so every support they post is a new one.
+        per_person = 20
+        supporters = -(-supports // per_person)
+        people = supporters + clients
+        db.session.execute(insert(User), [
+            {"email": f"u{i}@bench.example.jp", "password_hash": "x", "display_name": f"住民{i}"}
+            for i in range(people)])
+        user_ids = db.session.scalars(select(User.id).order_by(User.id)).all()
+        db.session.execute(insert(UserRole), [{"user_id": u, "role": "resident"} for u in user_ids])
+        db.session.execute(insert(Residency), [{"user_id": u, "area_id": area.id}
+                                               for u in user_ids])
+
+        now = utcnow()
+        rows = []
+        for i in range(proposals):
+            title = f"{rng.choice(WORDS)}の{rng.choice(WORDS)}について 第{i}号"
+            body = "。".join(f"{rng.choice(WORDS)}を{rng.choice(WORDS)}に活かしたい"
+                            for _ in range(5))
+            rows.append({"process_id": process.id, "author_id": user_ids[i % supporters],
+                         "title": title, "body": body, "state": "published", "area_id": area.id,
+                         "published_at": now - timedelta(minutes=proposals - i),
+                         "support_count": 0, "comment_count": 0})
+        db.session.execute(insert(Proposal), rows)
+        proposal_ids = db.session.scalars(select(Proposal.id).order_by(Proposal.id)).all()
+        index_rows = []
+        for pid, row in zip(proposal_ids, rows, strict=True):
+            weights = terms(row["body"])
+            for term, count in terms(row["title"]).items():
+                weights[term] += 3 * count  # as proposals.services.reindex weighs a title
+            index_rows += [{"proposal_id": pid, "term": t, "weight": w} for t, w in weights.items()]
+        db.session.execute(insert(SearchTerm), index_rows)
+
+        # Popular proposals get more supports (so "most supported" means something).
+        weights = [1 / (1 + rank) ** 0.7 for rank in range(len(proposal_ids))]
+        counts: dict[int, int] = {}
+        support_rows = []
+        for person in user_ids[:supporters]:
+            chosen: set[int] = set()
+            while len(chosen) < per_person:
+                chosen.update(rng.choices(proposal_ids, weights, k=per_person - len(chosen)))
+            for pid in chosen:
+                counts[pid] = counts.get(pid, 0) + 1
+                support_rows.append({"proposal_id": pid, "user_id": person,
+                                     "process_id": process.id})
+        support_rows = support_rows[:supports]
+        counts = {}
+        for row in support_rows:
+            counts[row["proposal_id"]] = counts.get(row["proposal_id"], 0) + 1
+        db.session.execute(insert(Support), support_rows)
+        db.session.execute(update(Proposal.__table__)
+                           .where(Proposal.__table__.c.id == bindparam("pid"))
+                           .values(support_count=bindparam("n")),
+                           [{"pid": p, "n": n} for p, n in counts.items()])
+
+        # One proposal with a long discussion: 4/5 top-level comments, the rest replies.
+        big = proposal_ids[len(proposal_ids) // 2]
+        top = comments * 4 // 5
+        bodies = [f"{rng.choice(WORDS)}について。{rng.choice(WORDS)}と{rng.choice(WORDS)}が大切です"
+                  for _ in range(comments)]
+        db.session.execute(insert(Comment), [
+            {"target_type": "proposal", "target_id": big, "author_id": rng.choice(user_ids),
+             "body": bodies[i], "stance": rng.choice(("for", "against", "neutral", None)),
+             "created_at": now - timedelta(minutes=comments - i)} for i in range(top)])
+        roots = db.session.scalars(select(Comment.id).order_by(Comment.id)).all()
+        db.session.execute(insert(Comment), [
+            {"target_type": "proposal", "target_id": big, "author_id": rng.choice(user_ids),
+             "body": bodies[i], "parent_id": (root := rng.choice(roots)), "root_id": root,
+             "depth": 1, "created_at": now} for i in range(top, comments)])
+        comment_ids = db.session.scalars(select(Comment.id).order_by(Comment.id)).all()
+        db.session.execute(insert(SearchTerm), [
+            {"comment_id": cid, "term": term, "weight": weight}
+            for cid, body in zip(comment_ids, bodies, strict=True)
+            for term, weight in terms(body).items()])
+        db.session.execute(update(Proposal).where(Proposal.id == big)
+                           .values(comment_count=comments))
+        db.session.commit()
+        if engine_name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
+        else:
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        seconds = time.perf_counter() - started
+
+        serializer = app.session_interface.get_signing_serializer(app)
+        cookie_name = app.config["SESSION_COOKIE_NAME"]
+        cookies = [f"{cookie_name}=" + serializer.dumps({"_user_id": f"{u}:1", "_fresh": True})
+                   for u in user_ids[supporters:]]
+        unsupported = sorted(set(proposal_ids) - set(counts) - {big})
+        return {"big": big, "cookies": cookies, "free": unsupported or proposal_ids,
+                "seconds": seconds, "counts": (len(proposal_ids), len(support_rows),
+                                               len(comment_ids))}
+
+
+# Serving ----------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def gunicorn(env: dict, workers: int):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "512", "wsgi:app"],
+        cwd=ROOT, env={**os.environ, **env})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("gunicorn did not come up")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+# Clients ----------------------------------------------------------------------------------------
+
+class Client:
+    """One resident's browser: a session cookie, a connection, the latest CSRF token."""
+
+    def __init__(self, port: int, cookie: str):
+        self.port, self.cookie, self.csrf = port, cookie, None
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def request(self, method: str, path: str, body: str | None = None):
+        headers = {"Cookie": self.cookie, "Accept-Language": "ja",
+                   "User-Agent": "civic-bench"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie" and value.startswith(self.cookie.split("=")[0]):
+                self.cookie = value.split(";", 1)[0]
+        return response.status, data
+
+    def fetch_csrf(self, path: str) -> None:
+        _status, html = self.request("GET", path)
+        match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html)
+        if not match:
+            raise RuntimeError(f"no CSRF token on {path}")
+        self.csrf = match.group(1).decode()
+
+
+def drive(clients: list[Client], make, seconds: float, limit: int) -> dict:
+    """Run every client in its own thread until time or the request budget runs out."""
+    lock = threading.Lock()
+    budget = [limit]
+    latencies: list[float] = []
+    errors = [0]
+
+    def take() -> bool:
+        with lock:
+            budget[0] -= 1
+            return budget[0] >= 0
+
+    def run(index: int, client: Client, deadline: float):
+        mine, bad, n = [], 0, 0
+        while time.perf_counter() < deadline and take():
+            method, path, body = make(index, n, client)
+            n += 1
+            started = time.perf_counter()
+            try:
+                status, _data = client.request(method, path, body)
+            except (http.client.HTTPException, OSError):
+                status = 0
+            mine.append(time.perf_counter() - started)
+            bad += status not in (200, 302)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    started = time.perf_counter()
+    deadline = started + seconds
+    threads = [threading.Thread(target=run, args=(i, c, deadline)) for i, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"n": len(latencies), "errors": errors[0],
+            "p50": statistics.median(latencies) * 1000 if latencies else 0.0,
+            "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else 0.0,
+            "rps": len(latencies) / elapsed if elapsed else 0.0}
+
+
+def requests_for(data: dict, n_clients: int):
+    big, free = data["big"], data["free"]
+    list_path = f"/processes/{SLUG}/proposals"
+    return {
+        "hello": lambda i, n, c: ("GET", "/healthz", None),
+        "list": lambda i, n, c: ("GET", list_path + ("?sort=supported" if n % 2 else ""), None),
+        "proposal": lambda i, n, c: ("GET", f"/proposals/{big}", None),
+        "search": lambda i, n, c: ("GET", "/proposals/search?q="
+                                   + quote(QUERIES[(i + n) % len(QUERIES)]), None),
+        # Client i supports free[i], free[i + N], … : each support is new.
+        "support": lambda i, n, c: ("POST", f"/proposals/{free[(i + n * n_clients) % len(free)]}"
+                                    "/support", f"csrf_token={quote(c.csrf)}"),
+    }
+
+
+def load() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=10.0, help="at most, per page")
+    parser.add_argument("--requests", type=int, default=3000, help="at most, per page")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--proposals", type=int, default=10_000)
+    parser.add_argument("--supports", type=int, default=200_000)
+    parser.add_argument("--comments", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    from civic import create_app
+
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="civic-web-load-")))
+        if args.db == "postgresql":
+            url = stack.enter_context(postgres_server())
+        else:
+            url = f"sqlite:///{tmp / 'civic.db'}"
+        secret = os.urandom(24).hex()
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret}, instance_path=str(tmp))
+        data = seed(app, random.Random(args.seed), args.proposals, args.supports,
+                    args.comments, args.clients)
+        with app.app_context():
+            app.extensions["sqlalchemy"].engine.dispose()
+        proposals, supports, comments = data["counts"]
+        print(f"seeded {proposals:,} proposals, {supports:,} supports, {comments:,} comments on "
+              f"one proposal into {args.db} in {data['seconds']:.1f} s")
+        env = {"DATABASE_URL": url, "SECRET_KEY": secret, "CIVIC_INSTANCE_PATH": str(tmp)}
+        port = stack.enter_context(gunicorn(env, args.workers))
+        clients = [Client(port, cookie) for cookie in data["cookies"]]
+        for client in clients:
+            client.fetch_csrf(f"/proposals/{data['big']}")
+        makers = requests_for(data, len(clients))
+        print(f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}; {len(clients)} "
+              f"clients, at most {args.seconds:g} s or {args.requests} requests per page; "
+              f"load average before: {load()}")
+        results = {}
+        for page in PAGES:
+            # A short warm-up per page (caches, connections) that is not counted.
+            drive(clients, makers[page], 1.0, len(clients) * 3)
+            results[page] = drive(clients, makers[page], args.seconds, args.requests)
+            r = results[page]
+            print(f"{page:>9}: {r['n']:5d} requests, p50 {r['p50']:6.1f} ms, p95 {r['p95']:6.1f} "
+                  f"ms, {r['rps']:7.1f} req/s, errors {r['errors']}")
+        print(f"load average after: {load()}")
+    figures = {}
+    for page, r in results.items():
+        figures[f"p50_{page}_ms"] = round(r["p50"], 1)
+        figures[f"p95_{page}_ms"] = round(r["p95"], 1)
+        figures[f"rps_{page}"] = round(r["rps"], 1)
+    figures["ratio_vs_hello"] = round(results["list"]["rps"] / results["hello"]["rps"], 3)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
