@@ -32,3 +32,15 @@ csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def person_or_address() -> str:
+    """Rate-limit key for posting and voting: the signed-in person, else the client address.
+
+    Per person, because a whole café or ward event shares one address on the venue's Wi-Fi.
+    """
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()

@@ -30,5 +30,11 @@ def _headers(response):
 
 
 def init_app(app):
+    if app.config.get("CIVIC_PROXY_FIX"):
+        # Behind one trusted proxy (nginx): take the client address and scheme from it, so
+        # per-address limits see people, not the proxy, and HTTPS requests get HSTS.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     app.after_request(_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

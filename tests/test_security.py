@@ -59,3 +59,16 @@ def test_repeated_login_attempts_are_rate_limited_with_a_translated_page(rate_li
     assert statuses[-1] == 429
     page = client.post("/login", data={"email": "a@example.jp", "password": "x"})
     assert "リクエストが多すぎます" in page.get_data(as_text=True)
+
+
+def test_hsts_behind_a_trusted_https_proxy(database_url):
+    proxied = make_app(database_url, CIVIC_PROXY_FIX=1).test_client()
+    response = proxied.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    assert "Strict-Transport-Security" not in proxied.get("/").headers
+
+
+def test_forwarded_headers_are_ignored_without_the_proxy_setting(database_url):
+    direct = make_app(database_url).test_client()
+    response = direct.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in response.headers

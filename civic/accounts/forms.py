@@ -96,6 +96,18 @@ class ProfileForm(FlaskForm):
         self.locale.choices = _language_choices()
 
 
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"),
+                             validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
+                             description=_l("At least %(n)d characters.", n=PASSWORD_MIN))
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired()])
     submit = SubmitField(_l("Delete my account"))

@@ -28,6 +28,10 @@ class User(UserMixin, db.Model):
     # Demo accounts have published passwords; the production config refuses them.
     is_demo: Mapped[bool] = mapped_column(default=False)
     deleted_at: Mapped[datetime | None]
+    # Failed sign-ins in a row, and until when the account refuses sign-in (exponential backoff
+    # per account, on top of the per-address rate limit: spreading guesses over IPs does not help).
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -44,16 +44,51 @@ def register(email: str, password: str, display_name: str, locale: str) -> User:
     return user
 
 
+# Failed sign-ins allowed in a row before the account waits; then the wait doubles each time.
+LOGIN_FREE_FAILURES = 5
+LOGIN_FIRST_WAIT = timedelta(seconds=30)
+LOGIN_MAX_WAIT = timedelta(hours=1)
+
+
+def login_wait(failures: int) -> timedelta | None:
+    """How long an account waits after ``failures`` failed sign-ins in a row (None: no wait)."""
+    if failures < LOGIN_FREE_FAILURES:
+        return None
+    return min(LOGIN_FIRST_WAIT * 2 ** min(failures - LOGIN_FREE_FAILURES, 16), LOGIN_MAX_WAIT)
+
+
 def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None; raises AccountError while the account waits.
+
+    Failures are counted on the account with a conditional UPDATE, so guesses spread over many
+    addresses or sent in parallel still back off.
+    """
+    from flask_babel import gettext as _
+
     user = find_user_by_email(email)
     if user is None or user.is_deleted:
         # Same work either way, so response time does not reveal which emails exist.
         check_password_hash(_dummy_hash(), password)
         return None
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, -(-int((user.locked_until - now).total_seconds()) // 60))
+        raise AccountError(_("Too many failed attempts for this account. Please try again in "
+                             "%(minutes)d minutes, or reset your password.", minutes=minutes))
     if not user.check_password(password):
+        db.session.execute(update(User).where(User.id == user.id)
+                           .values(failed_logins=User.failed_logins + 1))
+        db.session.refresh(user, ["failed_logins"])
+        wait = login_wait(user.failed_logins)
+        if wait is not None:
+            user.locked_until = now + wait
+        db.session.commit()
         return None
     if user.is_demo and current_app.config["CIVIC_ENV"] == "production":
         return None
+    if user.failed_logins or user.locked_until:
+        user.failed_logins, user.locked_until = 0, None
+        db.session.commit()
     return user
 
 
@@ -69,6 +104,7 @@ def end_all_sessions(user: User) -> None:
 
 def change_password(user: User, password: str) -> None:
     user.set_password(password)
+    user.failed_logins, user.locked_until = 0, None
     end_all_sessions(user)
     db.session.commit()
 

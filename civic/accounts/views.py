@@ -23,6 +23,7 @@ from civic.accounts import services
 from civic.accounts.forms import (
     PASSWORD_MIN,
     ROLE_LABELS,
+    ChangePasswordForm,
     DeleteAccountForm,
     ForgotPasswordForm,
     IssueCodesForm,
@@ -103,11 +104,15 @@ def login():
         return redirect(url_for("spaces.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            _start_session(user)
-            return redirect(safe_next(request.args.get("next"), url_for("spaces.home")))
-        form.password.errors.append(_("The email address or password is not correct."))
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            if user is not None:
+                _start_session(user)
+                return redirect(safe_next(request.args.get("next"), url_for("spaces.home")))
+            form.password.errors.append(_("The email address or password is not correct."))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
 
@@ -142,6 +147,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
 def reset_password(token: str):
     user = services.user_for_reset_token(token)
     if user is None:
@@ -167,7 +173,28 @@ def profile():
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form,
+                           password_form=ChangePasswordForm(formdata=None, prefix="pw"),
                            activity=services.personal_data(current_user))
+
+
+@bp.post("/account/password")
+@login_required
+@limiter.limit("10 per hour")
+def change_password():
+    """Change the password; every other session of this person (a stolen cookie too) ends."""
+    form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        if current_user.check_password(form.current.data):
+            user = current_user._get_current_object()
+            services.change_password(user, form.password.data)
+            _start_session(user)  # this browser carries on with the new session version
+            flash(_("Your password has been changed. You have been logged out everywhere else."),
+                  "success")
+            return redirect(url_for("accounts.profile"))
+        form.current.errors.append(_("The password is not correct."))
+    return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
+                           password_form=form,
+                           activity=services.personal_data(current_user)), 422
 
 
 @bp.get("/account/data.json")

@@ -26,7 +26,7 @@ from civic.accounts.services import personal_data_sections
 from civic.cafe import rotation, services
 from civic.cafe.forms import CafeForm, JoinForm, NoteForm
 from civic.cafe.models import Cafe, CafeNote
-from civic.extensions import db
+from civic.extensions import db, limiter
 from civic.spaces.models import Process
 from civic.timeutil import ward_today
 
@@ -63,6 +63,14 @@ def _by_code_or_404(code: str) -> Cafe:
     if cafe is None or not can("process.view", cafe.process):
         abort(404)
     return cafe
+
+
+def _note_key() -> str:
+    """Notes are limited per participant: guests at one venue share an address."""
+    if signed_in(current_user):
+        return f"user:{current_user.id}"
+    guests = session.get(GUESTS, {})
+    return f"guest:{min(guests.values())}" if guests else request.remote_addr or ""
 
 
 def _me(cafe: Cafe):
@@ -221,6 +229,7 @@ def _may_join(cafe: Cafe) -> str | None:
 
 
 @bp.route("/cafe/<code>", methods=["GET", "POST"])
+@limiter.limit("300 per hour", methods=["POST"])  # a whole venue shares one address
 def join(code: str):
     cafe = _by_code_or_404(code)
     me = _me(cafe)
@@ -300,6 +309,7 @@ def state(code: str):
 
 
 @bp.post("/cafe/<code>/notes")
+@limiter.limit("30 per minute", key_func=_note_key)
 def post_note(code: str):
     cafe = _by_code_or_404(code)
     me = _me(cafe)

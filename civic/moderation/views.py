@@ -6,7 +6,7 @@ import civic.moderation.permissions  # noqa: F401  (declares the rules)
 from civic.accounts.models import User
 from civic.accounts.permissions import permission_required, require
 from civic.accounts.services import personal_data_sections
-from civic.extensions import db
+from civic.extensions import db, limiter, person_or_address
 from civic.moderation import services
 from civic.moderation.forms import REASON_LABELS, BlockForm, DecisionForm, ReportForm
 from civic.moderation.models import STATES, ModerationItem
@@ -29,6 +29,7 @@ bp.app_template_global("report_reasons")(lambda: REASON_LABELS)
 
 @bp.route("/report/<target_type>/<int:target_id>", methods=["GET", "POST"])
 @login_required
+@limiter.limit("20 per hour", methods=["POST"], key_func=person_or_address)
 def report(target_type: str, target_id: int):
     entry, obj = services.load(target_type, target_id)
     if obj is None:

@@ -9,7 +9,7 @@ import civic.proposals.permissions  # noqa: F401  (declares the rules)
 from civic.accounts.permissions import can, has_role, require
 from civic.accounts.services import personal_data_sections
 from civic.comments import services as comments
-from civic.extensions import db
+from civic.extensions import db, limiter, person_or_address
 from civic.moderation import services as moderation
 from civic.proposals import lifecycle, markdown, services
 from civic.proposals.forms import (
@@ -144,6 +144,7 @@ def _save_form(form, proposal, template_args):
 
 @bp.route("/processes/<slug>/proposals/new", methods=["GET", "POST"])
 @login_required
+@limiter.limit("20 per hour", methods=["POST"], key_func=person_or_address)
 def new(slug: str):
     process = _process_or_404(slug)
     require("proposal.create", process)
@@ -158,6 +159,7 @@ def new(slug: str):
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
+@limiter.limit("60 per hour", methods=["POST"], key_func=person_or_address)
 def edit(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require("proposal.edit", proposal)
@@ -238,6 +240,7 @@ def step(proposal_id: int, name: str):
 
 @bp.post("/proposals/<int:proposal_id>/support")
 @login_required
+@limiter.limit("30 per minute;300 per hour", key_func=person_or_address)
 def support(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     if current_user.residency is None:
@@ -259,6 +262,7 @@ def support(proposal_id: int):
 
 @bp.route("/proposals/<int:proposal_id>/consultation", methods=["GET", "POST"])
 @login_required
+@limiter.limit("30 per hour", methods=["POST"], key_func=person_or_address)
 def consultation(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require("proposal.consult", proposal)
@@ -300,6 +304,7 @@ def review(proposal_id: int):
 
 @bp.route("/proposals/<int:proposal_id>/updates/new", methods=["GET", "POST"])
 @login_required
+@limiter.limit("30 per hour", methods=["POST"], key_func=person_or_address)
 def new_update(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require("proposal.report_progress", proposal)

@@ -1,0 +1,491 @@
+"""The authorisation matrix: every route × every kind of person, against other people's objects.
+
+Each route has a DECLARED expectation below: who may use it (the request goes through: 2xx, a
+redirect that is not the sign-in page, or a validation answer such as 422). Everyone else must be
+turned away: 403/404, or for an anonymous visitor a redirect to the sign-in page. A route without
+a declared expectation fails the suite, so new routes cannot escape the matrix.
+
+The fixture world holds objects owned by ``author`` (a verified resident of area A) and a café
+run by ``host`` (a facilitator); the other principals are strangers to those objects, which is
+what catches IDOR: a facilitator of another café, a resident verified elsewhere, staff without a
+residency. POSTs carry no valid form data unless a case says otherwise; whenever a request got
+through with a POST the world is rebuilt, so each case sees the same starting state.
+"""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import event
+from werkzeug.security import generate_password_hash
+
+from civic.accounts.models import Residency, User
+from civic.extensions import db
+from tests.conftest import PASSWORD
+
+ANON, RESIDENT, VERIFIED, VERIFIED_B = "anonymous", "resident", "verified", "verified_b"
+FACILITATOR, HOST, STAFF, MODERATOR, ADMIN, AUTHOR = (
+    "facilitator", "host", "staff", "moderator", "admin", "author")
+PRINCIPALS = (ANON, RESIDENT, VERIFIED, VERIFIED_B, FACILITATOR, HOST, STAFF, MODERATOR, ADMIN,
+              AUTHOR)
+# Roles and residency of each principal (verified: area A, the process's area).
+PEOPLE = {
+    RESIDENT: ((), None), VERIFIED: ((), "a"), VERIFIED_B: ((), "b"),
+    FACILITATOR: (("facilitator",), None), HOST: (("facilitator",), None),
+    STAFF: (("staff",), None), MODERATOR: (("moderator",), None), ADMIN: (("admin",), None),
+    AUTHOR: ((), "a"),
+}
+
+EVERYONE = frozenset(PRINCIPALS)
+SIGNED_IN = EVERYONE - {ANON}
+STAFF_ONLY = frozenset({STAFF, ADMIN})
+MODERATORS = frozenset({MODERATOR, ADMIN})
+ADMINS = frozenset({ADMIN})
+NOBODY = frozenset()
+VOTERS = frozenset({VERIFIED, VERIFIED_B, AUTHOR})
+
+
+@dataclass(frozen=True)
+class Case:
+    endpoint: str
+    method: str
+    allowed: frozenset
+    args: dict = field(default_factory=dict)  # values name attributes of the world ("w.x")
+    data: dict = field(default_factory=dict)
+    rule: str | None = None  # for endpoints with several URL rules
+    # Statuses that mean "turned away" on this route, e.g. a ballot page answering 422 with
+    # "log in to vote" instead of a redirect; never accepted from someone who is allowed.
+    refused: frozenset = frozenset()
+    # True when what one person does here cannot change what the next one sees (their own
+    # session, language, support or ballot): the world is not rebuilt after it.
+    keeps: bool = False
+
+
+def C(endpoint, method, allowed, rule=None, data=None, refused=(), keeps=False, **args):
+    return Case(endpoint, method, frozenset(allowed), args, data or {}, rule, frozenset(refused),
+                keeps)
+
+
+CASES = [
+    # Accounts and administration
+    C("spaces.home", "GET", EVERYONE),
+    C("accounts.register", "GET", EVERYONE), C("accounts.register", "POST", EVERYONE, keeps=True),
+    C("accounts.login", "GET", EVERYONE), C("accounts.login", "POST", EVERYONE, keeps=True),
+    C("accounts.logout", "POST", SIGNED_IN),
+    C("accounts.forgot_password", "GET", EVERYONE),
+    C("accounts.forgot_password", "POST", EVERYONE, keeps=True),
+    C("accounts.reset_password", "GET", EVERYONE, token="w.bad_token"),
+    C("accounts.reset_password", "POST", EVERYONE, token="w.bad_token", keeps=True),
+    C("accounts.profile", "GET", SIGNED_IN), C("accounts.profile", "POST", SIGNED_IN, keeps=True),
+    C("accounts.change_password", "POST", SIGNED_IN),
+    C("accounts.download_data", "GET", SIGNED_IN),
+    C("accounts.delete_account", "GET", SIGNED_IN),
+    C("accounts.delete_account", "POST", SIGNED_IN, keeps=True),
+    C("accounts.verify", "GET", SIGNED_IN), C("accounts.verify", "POST", SIGNED_IN, keeps=True),
+    C("accounts.issue_codes", "GET", STAFF_ONLY), C("accounts.issue_codes", "POST", STAFF_ONLY),
+    C("admin.users", "GET", ADMINS),
+    C("admin.user_roles", "GET", ADMINS, user_id="w.author"),
+    C("admin.user_roles", "POST", ADMINS, user_id="w.author"),
+    C("audit.events", "GET", ADMINS),
+    C("i18n.switch", "POST", EVERYONE, data={"language": "en"}, keeps=True),
+    C("i18n.toggle_furigana", "POST", EVERYONE, keeps=True),
+    C("accessibility.statement", "GET", EVERYONE),
+    # Areas and processes
+    C("spaces.processes", "GET", EVERYONE),
+    C("spaces.process", "GET", EVERYONE, slug="w.slug"),
+    C("spaces.process", "GET", STAFF_ONLY, slug="w.hidden_slug"),
+    C("spaces.staff_home", "GET", STAFF_ONLY),
+    C("spaces.areas", "GET", STAFF_ONLY), C("spaces.areas", "POST", STAFF_ONLY),
+    C("spaces.new_process", "GET", STAFF_ONLY), C("spaces.new_process", "POST", STAFF_ONLY),
+    C("spaces.edit_process", "GET", STAFF_ONLY, slug="w.slug"),
+    C("spaces.edit_process", "POST", STAFF_ONLY, slug="w.slug"),
+    C("spaces.pin_phase", "POST", STAFF_ONLY, slug="w.slug"),
+    C("spaces.edit_phase", "GET", STAFF_ONLY, rule="/staff/processes/<slug>/phases/new",
+      slug="w.slug"),
+    C("spaces.edit_phase", "POST", STAFF_ONLY, rule="/staff/processes/<slug>/phases/new",
+      slug="w.slug"),
+    C("spaces.edit_phase", "GET", STAFF_ONLY, slug="w.slug", phase_id="w.phase"),
+    C("spaces.edit_phase", "POST", STAFF_ONLY, slug="w.slug", phase_id="w.phase"),
+    C("spaces.delete_phase", "POST", STAFF_ONLY, slug="w.slug", phase_id="w.phase"),
+    # Proposals: a published one, the author's draft (with an image), one under review, one accepted
+    C("proposals.index", "GET", EVERYONE, slug="w.slug"),
+    C("proposals.index", "GET", STAFF_ONLY, slug="w.hidden_slug"),
+    C("proposals.search", "GET", EVERYONE),
+    C("proposals.new", "GET", SIGNED_IN, slug="w.slug"),
+    C("proposals.new", "POST", SIGNED_IN, slug="w.slug"),
+    C("proposals.new", "GET", NOBODY, slug="w.hidden_slug"),
+    C("proposals.show", "GET", EVERYONE, proposal_id="w.published"),
+    C("proposals.show", "GET", {AUTHOR, STAFF, ADMIN}, proposal_id="w.draft"),
+    C("proposals.edit", "GET", {AUTHOR}, proposal_id="w.draft"),
+    C("proposals.edit", "POST", {AUTHOR}, proposal_id="w.draft"),
+    C("proposals.edit", "GET", NOBODY, proposal_id="w.published"),
+    C("proposals.image", "GET", {AUTHOR, STAFF, ADMIN}, proposal_id="w.draft"),
+    C("proposals.step", "POST", {AUTHOR}, proposal_id="w.published", name="withdraw"),
+    C("proposals.step", "POST", STAFF_ONLY, proposal_id="w.published", name="evaluate"),
+    C("proposals.step", "POST", NOBODY, proposal_id="w.draft", name="publish"),
+    C("proposals.support", "POST", {VERIFIED, AUTHOR}, proposal_id="w.published", keeps=True),
+    C("proposals.support", "POST", NOBODY, proposal_id="w.draft"),
+    C("proposals.consultation", "GET", {AUTHOR, STAFF, ADMIN}, proposal_id="w.published"),
+    C("proposals.consultation", "POST", {AUTHOR, STAFF, ADMIN}, proposal_id="w.published"),
+    C("proposals.review", "GET", STAFF_ONLY, proposal_id="w.evaluation"),
+    C("proposals.review", "POST", STAFF_ONLY, proposal_id="w.evaluation"),
+    C("proposals.review", "GET", NOBODY, proposal_id="w.published"),
+    C("proposals.new_update", "GET", {AUTHOR, STAFF, ADMIN}, proposal_id="w.accepted"),
+    C("proposals.new_update", "POST", {AUTHOR, STAFF, ADMIN}, proposal_id="w.accepted"),
+    C("proposals.settings", "GET", STAFF_ONLY, slug="w.slug"),
+    C("proposals.settings", "POST", STAFF_ONLY, slug="w.slug"),
+    # Comments: the author's comment on the published proposal
+    C("comments.post", "POST", SIGNED_IN, target_type="proposal", target_id="w.published"),
+    C("comments.post", "POST", NOBODY, target_type="proposal", target_id="w.draft"),
+    C("comments.show", "GET", EVERYONE, comment_id="w.comment"),
+    C("comments.edit", "GET", {AUTHOR}, comment_id="w.comment"),
+    C("comments.edit", "POST", {AUTHOR}, comment_id="w.comment"),
+    C("comments.delete", "POST", {AUTHOR}, comment_id="w.comment"),
+    C("comments.vote", "POST", SIGNED_IN - {AUTHOR}, comment_id="w.comment", data={"value": "up"},
+      keeps=True),
+    # Moderation: a report on the author's comment is waiting
+    C("moderation.report", "GET", SIGNED_IN - {AUTHOR}, target_type="comment",
+      target_id="w.comment"),
+    C("moderation.report", "POST", SIGNED_IN - {AUTHOR}, target_type="proposal",
+      target_id="w.published"),
+    C("moderation.queue", "GET", MODERATORS),
+    C("moderation.hide", "POST", MODERATORS, item_id="w.item"),
+    C("moderation.restore", "POST", MODERATORS, item_id="w.item"),
+    C("moderation.block", "POST", MODERATORS, user_id="w.author"),
+    C("moderation.unblock", "POST", MODERATORS, user_id="w.author"),
+    # Jobs: the author's job
+    C("jobs.status", "GET", {AUTHOR, STAFF, ADMIN}, job_id="w.job"),
+    # World café run by ``host``; the author sits at its only table (and hosts it) with a guest
+    C("cafe.new_cafe", "GET", {FACILITATOR, HOST, STAFF, ADMIN}, slug="w.slug"),
+    C("cafe.new_cafe", "POST", {FACILITATOR, HOST, STAFF, ADMIN}, slug="w.slug"),
+    C("cafe.edit_cafe", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
+    C("cafe.edit_cafe", "POST", {HOST, ADMIN}, cafe_id="w.cafe"),
+    C("cafe.console", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
+    C("cafe.console_state", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
+    C("cafe.qr", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
+    C("cafe.control", "POST", {HOST, ADMIN}, cafe_id="w.cafe", action="pause"),
+    C("cafe.harvest", "GET", {HOST, STAFF, ADMIN}, cafe_id="w.cafe"),
+    C("cafe.harvest_csv", "GET", {HOST, STAFF, ADMIN}, cafe_id="w.cafe"),
+    C("cafe.join", "GET", EVERYONE, code="w.cafe_code"),
+    C("cafe.join", "POST", EVERYONE, code="w.cafe_code", keeps=True),
+    C("cafe.table", "GET", EVERYONE, code="w.cafe_code"),  # strangers are sent to the join page
+    C("cafe.state", "GET", {AUTHOR}, code="w.cafe_code"),
+    C("cafe.post_note", "POST", {AUTHOR}, code="w.cafe_code"),
+    C("cafe.mark_key", "POST", {AUTHOR, HOST, ADMIN}, code="w.cafe_code", note_id="w.note"),
+    # Participatory budget of the open process (city-wide); the author has a ballot in progress
+    C("budgets.show", "GET", EVERYONE, budget_id="w.budget"),
+    C("budgets.project", "GET", EVERYONE, budget_id="w.budget", project_id="w.project"),
+    C("budgets.new_budget", "GET", STAFF_ONLY, slug="w.slug"),
+    C("budgets.new_budget", "POST", STAFF_ONLY, slug="w.slug"),
+    C("budgets.edit_budget", "GET", STAFF_ONLY, budget_id="w.budget"),
+    C("budgets.edit_budget", "POST", STAFF_ONLY, budget_id="w.budget"),
+    C("budgets.edit_project", "GET", STAFF_ONLY, budget_id="w.budget"),
+    C("budgets.edit_project", "POST", STAFF_ONLY, budget_id="w.budget"),
+    C("budgets.edit_project", "GET", STAFF_ONLY, budget_id="w.budget", project_id="w.project"),
+    C("budgets.edit_project", "POST", STAFF_ONLY, budget_id="w.budget", project_id="w.project"),
+    C("budgets.save_ballot", "POST", VOTERS, budget_id="w.budget", refused={422}, keeps=True),
+    C("budgets.change_ballot", "POST", VOTERS, rule="/budgets/<int:budget_id>/ballot/add",
+      budget_id="w.budget", data={"project": "w.project"}, refused={422}),
+    C("budgets.change_ballot", "POST", VOTERS, rule="/budgets/<int:budget_id>/ballot/remove",
+      budget_id="w.budget", data={"project": "w.project"}, refused={422}),
+    C("budgets.review", "GET", EVERYONE, budget_id="w.budget"),  # others go back to the budget
+    C("budgets.checkout", "POST", {AUTHOR}, budget_id="w.budget", refused={422}),
+    C("budgets.receipt", "GET", EVERYONE, budget_id="w.budget"),  # others go back to the budget
+    C("budgets.reopen", "POST", EVERYONE, budget_id="w.budget", keeps=True),  # only one's own ballot
+    C("budgets.results", "GET", EVERYONE, budget_id="w.budget"),
+    C("budgets.check_receipt", "POST", EVERYONE, budget_id="w.budget", keeps=True),
+    # Notifications: one for the author
+    C("healthz", "GET", EVERYONE),
+    C("notifications.index", "GET", SIGNED_IN),
+    C("notifications.open_", "GET", {AUTHOR}, notification_id="w.notification"),
+    C("notifications.mark_read", "POST", {AUTHOR}, notification_id="w.notification"),
+    C("notifications.mark_all_read", "POST", SIGNED_IN, keeps=True),
+    C("notifications.preferences", "POST", SIGNED_IN, keeps=True),
+    # Themes (insights): staff only, the whole blueprint
+    C("themes.index", "GET", STAFF_ONLY), C("themes.index", "POST", STAFF_ONLY),
+    *[C(f"themes.{name}", method, STAFF_ONLY, analysis_id="w.analysis") for name, method in (
+        ("show", "GET"), ("export", "GET"), ("upload", "GET"), ("upload", "POST"),
+        ("map_image", "GET"), ("report", "GET"), ("run", "POST"), ("add_sources", "POST"),
+        ("stopwords", "POST"))],
+    C("themes.preview", "GET", STAFF_ONLY, analysis_id="w.analysis", import_id="w.analysis_import"),
+    C("themes.preview", "POST", STAFF_ONLY, analysis_id="w.analysis",
+      import_id="w.analysis_import"),
+    *[C(f"themes.{name}", method, STAFF_ONLY, analysis_id="w.analysis", theme_id="w.theme")
+      for name, method in (("theme", "GET"), ("merge", "POST"), ("rename", "POST"),
+                           ("split", "POST"))],
+]
+
+
+# The world ------------------------------------------------------------------------------------
+
+_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def build_world() -> SimpleNamespace:
+    from civic.cafe import services as cafe_services
+    from civic.comments import services as comment_services
+    from civic.jobs.models import Job
+    from civic.moderation import services as moderation
+    from civic.proposals.models import Proposal, ProposalImage
+    from civic.proposals.services import reindex
+    from civic.spaces.models import Area, Phase, Process
+    from civic.timeutil import ward_today
+
+    w = SimpleNamespace()
+    area_a = Area(name="本町地区", slug="a", position=1)
+    area_b = Area(name="青葉台地区", slug="b", position=2)
+    db.session.add_all([area_a, area_b])
+    db.session.flush()
+    users = {}
+    for principal, (roles, area) in PEOPLE.items():
+        user = User(email=f"{principal}@example.jp", display_name=principal, locale="ja",
+                    password_hash=_HASH)
+        for role in ("resident", *roles):
+            user.grant(role)
+        db.session.add(user)
+        db.session.flush()
+        if area:
+            db.session.add(Residency(user_id=user.id,
+                                     area_id=(area_a if area == "a" else area_b).id))
+        users[principal] = user
+    w.users = {name: user.id for name, user in users.items()}
+    w.author = users[AUTHOR].id
+
+    today = ward_today()
+    from datetime import timedelta
+
+    every_feature = {name: True for name in ("proposals_open", "supports_open", "comments_open",
+                                             "ballots_open", "cafe_open", "results_published")}
+    process = Process(slug="open", title="全部ひらいている", area_id=area_a.id, published=True)
+    process.phases = [Phase(title="いま", starts_on=today - timedelta(days=1),
+                            ends_on=today + timedelta(days=30), position=0, **every_feature)]
+    hidden = Process(slug="unpublished", title="準備中", published=False)
+    hidden.phases = [Phase(title="いま", starts_on=today - timedelta(days=1),
+                           ends_on=today + timedelta(days=30), position=0, **every_feature)]
+    db.session.add_all([process, hidden])
+    db.session.flush()
+    w.slug, w.hidden_slug, w.phase = process.slug, hidden.slug, process.phases[0].id
+
+    image = ProposalImage(content_type="image/png", data=b"\x89PNG\r\n\x1a\n")
+    db.session.add(image)
+    db.session.flush()
+    proposals = {}
+    for state in ("published", "draft", "evaluation", "accepted"):
+        proposal = Proposal(process_id=process.id, author_id=w.author, title=f"{state}の提案",
+                            body="公園にベンチを置きたい。", state=state,
+                            image_id=image.id if state == "draft" else None)
+        db.session.add(proposal)
+        db.session.flush()
+        reindex(proposal)
+        proposals[state] = proposal.id
+    db.session.commit()
+    w.published, w.draft = proposals["published"], proposals["draft"]
+    w.evaluation, w.accepted = proposals["evaluation"], proposals["accepted"]
+
+    w.comment = comment_services.add(users[AUTHOR], "proposal", w.published, "賛成です。").id
+    moderation.report(users[VERIFIED], "comment", w.comment, "spam")
+    from civic.moderation.models import ModerationItem
+
+    w.item = db.session.scalar(db.select(ModerationItem.id))
+    job = Job(kind="matrix.test", created_by_id=w.author)
+    db.session.add(job)
+    db.session.commit()
+    w.job = job.id
+
+    cafe = cafe_services.create_cafe(process, {
+        "title": "川沿いの10年後", "purpose": "語り合う", "mode": "classic",
+        "questions": "今の暮らしは？", "round_count": 1, "round_minutes": 20, "table_size": 3,
+        "table_lines": "", "verification_required": False}, users[HOST])
+    cafe_services.join(cafe, user=users[AUTHOR])
+    cafe_services.join(cafe, guest_name="ゲスト")
+    cafe_services.start(cafe, users[HOST])
+    participant = cafe_services.find_participant(cafe, users[AUTHOR])
+    w.note = cafe_services.add_note(cafe, participant, "川沿いにベンチを").id
+    w.cafe, w.cafe_code = cafe.id, cafe.join_code
+    w.bad_token = "not-a-token"
+    db.session.commit()
+    extend_world(w, users, process)
+    return w
+
+
+def extend_world(w, users, process) -> None:
+    """Objects of packages that joined later (budgets …), when they are installed."""
+    try:
+        from civic.notifications.models import Notification
+    except ImportError:
+        pass
+    else:
+        notification = Notification(user_id=w.author, kind="comment", endpoint="proposals.show",
+                                    url_values={"proposal_id": w.published})
+        db.session.add(notification)
+        db.session.commit()
+        w.notification = notification.id
+    try:
+        from civic.insights.models import Analysis, AnalysisImport, AnalysisTheme
+    except ImportError:
+        pass
+    else:
+        analysis = Analysis(title="自由記述", process_id=process.id, created_by_id=users[STAFF].id)
+        db.session.add(analysis)
+        db.session.flush()
+        theme = AnalysisTheme(analysis_id=analysis.id, label="公園")
+        upload = AnalysisImport(analysis_id=analysis.id, filename="a.csv", encoding="utf-8",
+                                data="意見\n公園がほしい\n".encode())
+        db.session.add_all([theme, upload])
+        db.session.commit()
+        w.analysis, w.theme, w.analysis_import = analysis.id, theme.id, upload.id
+    try:
+        from civic.budgets.models import Budget, BudgetProject
+    except ImportError:
+        return
+    budget = Budget(process_id=process.id, title="地域予算", amount=1_000_000)
+    db.session.add(budget)
+    db.session.flush()
+    project = BudgetProject(budget_id=budget.id, title="ベンチ", cost=100_000, code="p1")
+    db.session.add(project)
+    db.session.commit()
+    w.budget, w.project = budget.id, project.id
+    from civic.budgets import services
+    from civic.timeutil import ward_today
+
+    services.add_project(budget, users[AUTHOR], project.id, ward_today())
+
+
+# Running the matrix ------------------------------------------------------------------------------
+
+def outcome(response) -> str:
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if status in (301, 302, 303) and "/login" in location:
+        return "login"
+    if status in (301, 302, 303) and "/verify" in location:
+        return "verify"  # "verify your residency first": turned away
+    if status >= 500:
+        return "error"
+    if status in (401, 403, 404):
+        return "deny"
+    if status in (405, 429):
+        return f"unexpected {status}"
+    return "ok"  # 2xx, 3xx elsewhere, or a validation answer (400/409/422) after the checks
+
+
+def _rules_by_endpoint(app):
+    rules = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        rules.setdefault(rule.endpoint, []).append(rule)
+    return rules
+
+
+def _resolve(values: dict, world) -> dict:
+    return {name: getattr(world, value[2:]) if isinstance(value, str) and value.startswith("w.")
+            else value for name, value in values.items()}
+
+
+def _rule(app, case: Case):
+    rules = _rules_by_endpoint(app)[case.endpoint]
+    if case.rule:
+        return next(r for r in rules if r.rule == case.rule)
+    return next(r for r in rules if set(r.arguments) == set(case.args))
+
+
+def _url(app, case: Case, world) -> str:
+    with app.test_request_context():
+        return _rule(app, case).build(_resolve(case.args, world), append_unknown=False)[1]
+
+
+def test_every_route_has_a_declared_expectation(app):
+    covered = set()
+    for case in CASES:
+        if case.endpoint in _rules_by_endpoint(app):
+            covered.add((_rule(app, case).rule, case.method))
+    missing = [f"{method} {rule.rule} ({rule.endpoint})"
+               for rules in _rules_by_endpoint(app).values() for rule in rules
+               for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+               if (rule.rule, method) not in covered]
+    assert not missing, "routes without a declared expectation in CASES:\n" + "\n".join(missing)
+
+
+def _sign_in(client, user_id: int) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{user_id}:{db.session.get(User, user_id).session_version}"
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def fast_sqlite(app, ctx):
+    """The matrix rebuilds its world a few hundred times: skip SQLite's fsync on commit."""
+    if db.engine.dialect.name != "sqlite":
+        yield
+        return
+
+    def no_sync(connection, _record):
+        connection.execute("PRAGMA synchronous=OFF")
+
+    event.listen(db.engine, "connect", no_sync)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "connect", no_sync)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_world() -> None:
+    """DELETE rather than TRUNCATE: far quicker on PostgreSQL for a few rows, hundreds of times."""
+    db.session.remove()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+def test_every_route_admits_exactly_the_declared_people(app, ctx, fast_sqlite):
+    endpoints = _rules_by_endpoint(app)
+    world = build_world()
+    dirty = False
+    failures = []
+    ran = 0
+    for case in CASES:
+        if case.endpoint not in endpoints:
+            continue  # a package not installed here
+        if case.endpoint.startswith("budgets.") and not hasattr(world, "budget"):
+            continue
+        for principal in PRINCIPALS:
+            if dirty:
+                _empty_world()
+                world = build_world()
+                dirty = False
+            client = app.test_client()
+            if principal != ANON:
+                _sign_in(client, world.users[principal])
+            url = _url(app, case, world)
+            try:
+                response = client.open(url, method=case.method, data=_resolve(case.data, world))
+            except Exception as error:  # TESTING propagates what would be a 500
+                failures.append(f"{case.method} {url} as {principal}: {error!r}")
+                dirty = True
+                continue
+            got = outcome(response)
+            if response.status_code in case.refused:
+                got = "refused"
+            ran += 1
+            allowed = principal in case.allowed
+            if allowed:
+                good = got == "ok"
+            elif principal == ANON:
+                good = got in ("login", "deny", "refused")
+            else:
+                good = got in ("deny", "verify", "refused")
+            if not good:
+                failures.append(f"{case.method} {url} as {principal}: {response.status_code} "
+                                f"{response.headers.get('Location', '')} → {got}, expected "
+                                f"{'allowed' if allowed else 'turned away'}")
+            # A re-rendered form (4xx) saved nothing; anything else may have changed the world.
+            if (case.method != "GET" and not case.keeps and got == "ok"
+                    and response.status_code < 400):
+                dirty = True
+    assert ran > 500
+    assert not failures, "\n".join(failures)
