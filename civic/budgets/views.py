@@ -27,7 +27,7 @@ from civic.budgets import explain, pabulib, rules, services
 from civic.budgets.forms import BudgetForm, ProjectForm, ReceiptForm
 from civic.budgets.models import Budget, BudgetProject
 from civic.comments import services as comments
-from civic.extensions import db
+from civic.extensions import db, limiter, person_or_address
 from civic.spaces import services as spaces_services
 from civic.spaces.models import Phase, Process
 from civic.timeutil import ward_today
@@ -37,6 +37,8 @@ bp.app_template_global("budgets_for")(services.budgets_of)
 bp.app_template_filter("money")(services.money)
 personal_data_sections.append(services.personal_data)
 
+# Per person: the ballot page's script sends one request per ticked box.
+BALLOT_LIMIT = "120 per minute;2000 per hour"
 RECEIPT = "budget_receipt"  # session key: the receipt code, shown once after checkout
 
 
@@ -233,6 +235,7 @@ def _ballot_json(budget: Budget, ballot, error: str | None = None, status: int =
 
 
 @bp.post("/budgets/<int:budget_id>/ballot")
+@limiter.limit(BALLOT_LIMIT, key_func=person_or_address)
 def save_ballot(budget_id: int):
     """Replace the ballot's selection with what the form shows (the page works without JS)."""
     budget = _budget_or_404(budget_id)
@@ -249,6 +252,7 @@ def save_ballot(budget_id: int):
 
 @bp.post("/budgets/<int:budget_id>/ballot/add")
 @bp.post("/budgets/<int:budget_id>/ballot/remove")
+@limiter.limit(BALLOT_LIMIT, key_func=person_or_address)
 def change_ballot(budget_id: int):
     """Add or remove one project (the JS calls these as the checkboxes change)."""
     budget = _budget_or_404(budget_id)
@@ -281,6 +285,7 @@ def review(budget_id: int):
 
 
 @bp.post("/budgets/<int:budget_id>/ballot/checkout")
+@limiter.limit(BALLOT_LIMIT, key_func=person_or_address)
 def checkout(budget_id: int):
     budget = _budget_or_404(budget_id)
     try:
@@ -310,6 +315,7 @@ def receipt(budget_id: int):
 
 
 @bp.post("/budgets/<int:budget_id>/ballot/reopen")
+@limiter.limit(BALLOT_LIMIT, key_func=person_or_address)
 def reopen(budget_id: int):
     budget = _budget_or_404(budget_id)
     try:
@@ -346,6 +352,7 @@ def _render_results(budget: Budget, published: bool, form: ReceiptForm, checked=
 
 
 @bp.post("/budgets/<int:budget_id>/receipt/check")
+@limiter.limit("20 per minute")
 def check_receipt(budget_id: int):
     budget = _budget_or_404(budget_id)
     published = budget.process.is_open("results_published", ward_today())
