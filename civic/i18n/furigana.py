@@ -4,7 +4,8 @@ Pure functions, no Flask: :func:`annotate` splits Japanese text into (base, read
 janome's readings (katakana turned into hiragana, okurigana left outside the ruby:
 食べる → 食(た)べる); :func:`ruby_html` renders plain text; :func:`add_furigana` rewrites the text
 nodes of an HTML document and leaves everything else byte for byte (tags, attributes, scripts,
-code, ruby already there, and anything marked ``translate="no"`` or in another language).
+code, ruby already there, and anything marked ``translate="no"`` or in another language; text
+that is plainly Chinese gets no Japanese readings either).
 """
 
 import re
@@ -41,6 +42,19 @@ def has_kanji(text: str) -> bool:
     return bool(_HAS_KANJI.search(text))
 
 
+def looks_chinese(text: str) -> bool:
+    """Chinese written where Japanese is expected (a resident's comment in 简体中文): no kana at
+    all and a character that Japanese text encodings do not have (们, 这, 还 …)."""
+    if _KANA.search(text):
+        return False
+    for char in _HAS_KANJI.findall(text):
+        try:
+            char.encode("cp932")
+        except UnicodeEncodeError:
+            return True
+    return False
+
+
 def split_okurigana(surface: str, reading: str) -> list[Piece]:
     """Give each run of kanji its part of ``reading``; kana in the surface stay bare.
 
@@ -72,7 +86,7 @@ def annotate(text: str) -> tuple[Piece, ...]:
     Only bases with kanji get a reading; words janome does not know (reading ``*``) stay bare.
     Joining the bases always gives ``text`` back.
     """
-    if not has_kanji(text):
+    if not has_kanji(text) or looks_chinese(text):
         return ((text, None),)
     pieces: list[Piece] = []
     after_digit = False

@@ -78,3 +78,10 @@ def test_readings_are_cached():
     annotate("参加する")
     annotate("参加する")
     assert annotate.cache_info().hits == 1
+
+
+def test_chinese_text_without_a_lang_attribute_gets_no_japanese_readings():
+    assert ruby_html("我们的区应该有更多公园") == "我们的区应该有更多公园"
+    assert add_furigana("<p>这个提案很好</p><p>公園</p>") == (
+        "<p>这个提案很好</p><p><ruby>公園<rt>こうえん</rt></ruby></p>")
+    assert ruby_html("青葉台地区 地域予算").count("<ruby>") == 4  # kanji only, but Japanese
