@@ -42,6 +42,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.accessibility.views import bp as accessibility_bp
     from civic.accounts.views import admin_bp
     from civic.accounts.views import bp as accounts_bp
+    from civic.audit.views import bp as audit_bp
     from civic.budgets.views import bp as budgets_bp
     from civic.cafe.views import bp as cafe_bp
     from civic.comments.views import bp as comments_bp
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(spaces_bp)
     app.register_blueprint(cafe_bp)
     app.register_blueprint(budgets_bp)
