@@ -12,7 +12,7 @@ from civic.accounts.models import User
 from civic.extensions import db
 from civic.spaces.models import Area, Phase, Process, StaffArea
 
-DEMO_PASSWORD = "demo-password"  # noqa: S105 - published on purpose; production refuses demo accounts
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - published on purpose; production refuses demo accounts  # nosec B105
 
 AREAS = [
     ("honcho", "本町地区", "区役所と商店街のある、区の中心部です。"),

@@ -159,7 +159,7 @@ class TokenCache:
     def load(cls, path: str | os.PathLike) -> TokenCache:
         # Only load caches this application wrote itself (pickle is not for untrusted data).
         with open(path, "rb") as f:
-            data = pickle.load(f)  # noqa: S301
+            data = pickle.load(f)  # noqa: S301 - a cache this app wrote  # nosec B301
         if not isinstance(data, dict):
             raise TypeError("not a token cache")
         return cls(data)

@@ -60,7 +60,7 @@ def backup(database_url: str, out: Path) -> Path:
             target.close()
         elif url.get_backend_name() == "postgresql":
             args, env = _pg_args(url)
-            result = subprocess.run(  # noqa: S603 - argv from our own config, no shell
+            result = subprocess.run(  # noqa: S603 - argv from our own config, no shell  # nosec B603
                 [_pg_tool("pg_dump"), "-Fc", "-f", str(partial), *args],
                                     env=env, capture_output=True, text=True)
             if result.returncode:
@@ -88,7 +88,7 @@ def restore(database_url: str, source: Path) -> None:
         target.close()
     elif url.get_backend_name() == "postgresql":
         args, env = _pg_args(url)
-        result = subprocess.run(  # noqa: S603 - argv from our own config, no shell
+        result = subprocess.run(  # noqa: S603 - argv from our own config, no shell  # nosec B603
                                 [_pg_tool("pg_restore"), "--clean", "--if-exists",
                                  "--single-transaction", *args, str(source)],
                                 env=env, capture_output=True, text=True)

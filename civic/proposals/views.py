@@ -46,7 +46,7 @@ REPORT_STEPS = ("interim_report", "final_report")
 UPDATE_LABELS = {"update": _l("Progress update"), "interim": _l("Interim report"),
                  "final": _l("Final report")}
 bp.app_template_global("proposal_state_labels")(lambda: STATE_LABELS)
-bp.app_template_filter("markdown")(lambda source: Markup(markdown.render(source)))  # noqa: S704 (nh3-cleaned)
+bp.app_template_filter("markdown")(lambda source: Markup(markdown.render(source)))  # noqa: S704 - nh3-cleaned  # nosec B704
 bp.app_template_filter("plain")(markdown.plain)
 
 
