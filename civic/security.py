@@ -2,7 +2,16 @@
 
 import secrets
 
-from flask import g, request
+from flask import abort, g, request
+
+# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value) -> str:
+    """A value for a CSV export that spreadsheet programs show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text
 
 
 def csp_nonce() -> str:
@@ -29,7 +38,16 @@ def _headers(response):
     return response
 
 
+def _refuse_nul() -> None:
+    """NUL bytes are never text a person typed, and PostgreSQL refuses them in text columns:
+    answer 400 at the door instead of failing half-way through saving."""
+    for values in (request.args, request.form):
+        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+            abort(400)
+
+
 def init_app(app):
+    app.before_request(_refuse_nul)
     if app.config.get("CIVIC_PROXY_FIX"):
         # Behind one trusted proxy (nginx): take the client address and scheme from it, so
         # per-address limits see people, not the proxy, and HTTPS requests get HSTS.

@@ -72,3 +72,9 @@ def test_forwarded_headers_are_ignored_without_the_proxy_setting(database_url):
     direct = make_app(database_url).test_client()
     response = direct.get("/", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in response.headers
+
+
+def test_nul_bytes_in_form_data_are_refused_at_the_door(client):
+    response = client.post("/register", data={"display_name": "a\x00b", "email": "x@example.jp"})
+    assert response.status_code == 400
+    assert client.get("/proposals/search?q=%00").status_code == 400

@@ -28,6 +28,7 @@ from civic.cafe.models import (
     CafeTable,
 )
 from civic.extensions import db
+from civic.security import csv_cell
 from civic.timeutil import utcnow
 
 
@@ -544,8 +545,8 @@ def harvest_csv(cafe: Cafe) -> str:
     writer = csv.writer(out)
     writer.writerow([_("Table"), _("Topic"), _("Round"), _("Key idea"), _("Note"), _("Posted at")])
     for note in all_notes(cafe):
-        writer.writerow([note.table.number, note.table.topic, note.round_number,
-                         "1" if note.is_key else "", note.body,
+        writer.writerow([note.table.number, csv_cell(note.table.topic), note.round_number,
+                         "1" if note.is_key else "", csv_cell(note.body),
                          note.created_at.isoformat(timespec="seconds") + "Z"])
     return out.getvalue()
 

@@ -25,6 +25,7 @@ from civic.insights.models import (
     ThemeEdit,
 )
 from civic.insights.tokens import TokenCache
+from civic.security import csv_cell
 from civic.timeutil import utcnow
 
 # Up to this many rows an import runs inside the request; more go to a background job.
@@ -470,13 +471,11 @@ def set_aside_counts(analysis: Analysis) -> dict[str, int]:
 
 # Export -------------------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def safe_cell(value) -> str:
     """Spreadsheet programs run cells starting with = + - @ as formulas; make them plain text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return csv_cell(value)
 
 
 def export_rows(analysis: Analysis, header: list[str], reason_label) -> Iterator[str]:
