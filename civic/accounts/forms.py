@@ -11,9 +11,10 @@ from wtforms import (
     SubmitField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from civic.accounts.models import ROLES
+from civic.forms import NumberRange
 
 PASSWORD_MIN = 10
 

@@ -9,9 +9,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from civic.budgets.models import OPEN_METHODS
+from civic.forms import NumberRange
 
 METHOD_LABELS = {
     "knapsack": _l("Knapsack: choose projects up to the budget"),

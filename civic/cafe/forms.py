@@ -8,9 +8,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from civic.cafe.services import lines, parse_table_lines
+from civic.forms import NumberRange
 
 
 class CafeForm(FlaskForm):

@@ -2,7 +2,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
+
+from civic.forms import NumberRange
 
 KIND_LABELS = {"citizen": _l("Residents choose the theme (市民提案型)"),
                "theme": _l("The ward sets the theme (行政提案型)")}
