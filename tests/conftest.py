@@ -148,6 +148,25 @@ def make_area(ctx):
 
 
 @pytest.fixture
+def make_proposal(ctx):
+    """A proposal (published by default), indexed for search like one saved through the service."""
+    from civic.proposals.models import Proposal
+    from civic.proposals.services import reindex
+
+    def make(process, author, title="公園のベンチを増やす", body="公園にベンチを置きたい。",
+             state="published", **extra):
+        proposal = Proposal(process_id=process.id, author_id=author.id, title=title, body=body,
+                            state=state, **extra)
+        db.session.add(proposal)
+        db.session.flush()
+        reindex(proposal)
+        db.session.commit()
+        return proposal
+
+    return make
+
+
+@pytest.fixture
 def make_process(ctx):
     from datetime import timedelta
 
