@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.extensions import db
+from civic.i18n.content import SQL_KNOWN
 from civic.timeutil import utcnow
 
 STANCES = ("for", "against", "neutral")  # 賛成 / 反対 / 中立
@@ -20,6 +21,7 @@ class Comment(db.Model):
         CheckConstraint(f"depth >= 0 AND depth <= {MAX_DEPTH}", name="depth_range"),
         CheckConstraint("up_count >= 0 AND down_count >= 0", name="votes_positive"),
         Index("ix_comment_target_root", "target_type", "target_id", "parent_id", "created_at"),
+        CheckConstraint(SQL_KNOWN, name="language_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +36,8 @@ class Comment(db.Model):
                                                   index=True)
     stance: Mapped[str | None] = mapped_column(String(10))
     body: Mapped[str] = mapped_column(Text)
+    # The language it is written in, detected from the text (civic.i18n.content).
+    language: Mapped[str] = mapped_column(String(10), default="ja", server_default="ja")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     # Deleting keeps the row (and its replies' context) but drops the text.

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.extensions import db
+from civic.i18n.content import SQL_KNOWN
 from civic.timeutil import utcnow
 
 KINDS = ("citizen", "theme")  # 市民提案型 / 行政提案型（テーマ指定型）
@@ -58,6 +59,7 @@ class Proposal(db.Model):
         Index("ix_proposal_list_supported", "process_id", "support_count", "id"),
         Index("ix_proposal_list_commented", "process_id", "comment_count", "id"),
         Index("ix_proposal_visible", "process_id", "state", "hidden_at"),
+        CheckConstraint(SQL_KNOWN, name="language_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +74,8 @@ class Proposal(db.Model):
     role_residents: Mapped[str] = mapped_column(Text, default="")  # 役割分担: what residents do
     role_ward: Mapped[str] = mapped_column(Text, default="")  # … and what the ward does
     kpis: Mapped[str] = mapped_column(Text, default="")  # the indicators the final report answers
+    # The language it is written in (civic.i18n.content): chosen by the author or detected.
+    language: Mapped[str] = mapped_column(String(10), default="ja", server_default="ja")
     image_id: Mapped[int | None] = mapped_column(ForeignKey("proposal_image.id",
                                                             ondelete="SET NULL"))
     state: Mapped[str] = mapped_column(String(20), default="draft")
