@@ -30,6 +30,7 @@ from civic.comments import services as comments
 from civic.extensions import db, limiter, person_or_address
 from civic.spaces import services as spaces_services
 from civic.spaces.models import Phase, Process
+from civic.spaces.services import visible_process_or_404
 from civic.timeutil import ward_today
 
 bp = Blueprint("budgets", __name__, cli_group="budgets")
@@ -40,13 +41,6 @@ personal_data_sections.append(services.personal_data)
 # Per person: the ballot page's script sends one request per ticked box.
 BALLOT_LIMIT = "120 per minute;2000 per hour"
 RECEIPT = "budget_receipt"  # session key: the receipt code, shown once after checkout
-
-
-def _process_or_404(slug: str) -> Process:
-    process = db.session.scalar(select(Process).where(Process.slug == slug))
-    if process is None or not can("process.view", process):
-        abort(404)
-    return process
 
 
 def _budget_or_404(budget_id: int) -> Budget:
@@ -64,7 +58,7 @@ def _area_choices():
 
 @bp.route("/processes/<slug>/budgets/new", methods=["GET", "POST"])
 def new_budget(slug: str):
-    process = _process_or_404(slug)
+    process = visible_process_or_404(slug)
     require("budget.manage", process)
     form = BudgetForm()
     form.area.choices = _area_choices()

@@ -18,7 +18,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 import civic.cafe.permissions  # noqa: F401  (declares the rules)
 from civic.accounts.permissions import can, require, signed_in
@@ -27,7 +26,7 @@ from civic.cafe import rotation, services
 from civic.cafe.forms import CafeForm, JoinForm, NoteForm
 from civic.cafe.models import Cafe, CafeNote
 from civic.extensions import db, limiter
-from civic.spaces.models import Process
+from civic.spaces.services import visible_process_or_404
 from civic.timeutil import ward_today
 
 bp = Blueprint("cafe", __name__, cli_group="cafe")
@@ -42,13 +41,6 @@ def clock_filter(seconds: int | None) -> str:
     if seconds is None:
         return "--:--"
     return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def _process_or_404(slug: str) -> Process:
-    process = db.session.scalar(select(Process).where(Process.slug == slug))
-    if process is None or not can("process.view", process):
-        abort(404)
-    return process
 
 
 def _cafe_or_404(cafe_id: int) -> Cafe:
@@ -82,7 +74,7 @@ def _me(cafe: Cafe):
 
 @bp.route("/processes/<slug>/cafes/new", methods=["GET", "POST"])
 def new_cafe(slug: str):
-    process = _process_or_404(slug)
+    process = visible_process_or_404(slug)
     require("cafe.create", process)
     form = CafeForm()
     if form.validate_on_submit():

@@ -3,13 +3,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
-from sqlalchemy import select
 
 import civic.proposals.permissions  # noqa: F401  (declares the rules)
 from civic.accounts.permissions import can, has_role, require
 from civic.accounts.services import personal_data_sections
 from civic.comments import services as comments
 from civic.extensions import db, limiter, person_or_address
+from civic.i18n import content_language_name
+from civic.i18n.content import CONTENT_LANGUAGES
 from civic.moderation import services as moderation
 from civic.proposals import lifecycle, markdown, services
 from civic.proposals.forms import (
@@ -24,7 +25,7 @@ from civic.proposals.forms import (
 from civic.proposals.models import Proposal, ProposalImage
 from civic.search import text as search_text
 from civic.spaces.models import Process
-from civic.spaces.services import areas
+from civic.spaces.services import areas, visible_process_or_404
 
 bp = Blueprint("proposals", __name__)
 
@@ -56,13 +57,6 @@ def highlight(text: str, query: str):
                            for piece, hit in search_text.highlight(text, query))
 
 
-def _process_or_404(slug: str) -> Process:
-    process = db.session.scalar(select(Process).where(Process.slug == slug))
-    if process is None or not can("process.view", process):
-        abort(404)
-    return process
-
-
 def _proposal_or_404(proposal_id: int) -> Proposal:
     proposal = db.session.get(Proposal, proposal_id)
     # Someone else's draft is "not found", so its existence does not leak.
@@ -79,12 +73,13 @@ def _proposal_url(proposal: Proposal) -> str:
 
 @bp.get("/processes/<slug>/proposals")
 def index(slug: str):
-    process = _process_or_404(slug)
+    process = visible_process_or_404(slug)
     staff = has_role(current_user, "staff")
     args = request.args
     page = services.list_page(process, state=args.get("state"), area_id=args.get("area", type=int),
                               category=args.get("category"), sort=args.get("sort", "newest"),
-                              page=args.get("page", 1, type=int), staff=staff)
+                              page=args.get("page", 1, type=int), staff=staff,
+                              language=args.get("language"))
     settings = services.settings_for(process)
     mine = services.my_proposals(current_user, process) if current_user.is_authenticated else []
     return render_template(
@@ -92,6 +87,7 @@ def index(slug: str):
         supported=services.supported_ids(current_user, [p.id for p in page.items]),
         queue=services.staff_queue(process) if staff else [], areas=areas(), args=args,
         sort=args.get("sort", "newest"), kind_labels=KIND_LABELS,
+        languages=services.languages_in(process, staff),
         states=lifecycle.STATES if staff else lifecycle.PUBLIC_STATES)
 
 
@@ -100,7 +96,7 @@ def search():
     query = (request.args.get("q") or "").strip()[:100]
     process = None
     if request.args.get("process"):
-        process = _process_or_404(request.args["process"])
+        process = visible_process_or_404(request.args["process"])
     page = found_comments = None
     if query:
         page = services.find(query, process, request.args.get("page", 1, type=int),
@@ -117,6 +113,8 @@ def _fill_choices(form: ProposalForm, process: Process) -> None:
     form.area.choices = [(0, _("Whole city"))] + [(a.id, a.name) for a in areas()]
     categories = services.settings_for(process).categories or []
     form.category.choices = [("", _("No category"))] + [(c, c) for c in categories]
+    form.language.choices = [("", _("Recognise from the text"))] + [
+        (code, content_language_name(code)) for code in CONTENT_LANGUAGES]
 
 
 def _form_data(form: ProposalForm) -> dict:
@@ -124,7 +122,8 @@ def _form_data(form: ProposalForm) -> dict:
             "area_id": form.area.data or None, "category": form.category.data or "",
             "estimated_cost": form.estimated_cost.data,
             "role_residents": form.role_residents.data or "",
-            "role_ward": form.role_ward.data or "", "kpis": form.kpis.data or ""}
+            "role_ward": form.role_ward.data or "", "kpis": form.kpis.data or "",
+            "language": form.language.data or None}
 
 
 def _save_form(form, proposal, template_args):
@@ -146,7 +145,7 @@ def _save_form(form, proposal, template_args):
 @login_required
 @limiter.limit("20 per hour", methods=["POST"], key_func=person_or_address)
 def new(slug: str):
-    process = _process_or_404(slug)
+    process = visible_process_or_404(slug)
     require("proposal.create", process)
     form = ProposalForm()
     _fill_choices(form, process)
@@ -328,7 +327,7 @@ def new_update(proposal_id: int):
 @bp.route("/staff/processes/<slug>/proposals", methods=["GET", "POST"])
 @login_required
 def settings(slug: str):
-    process = _process_or_404(slug)
+    process = visible_process_or_404(slug)
     require("proposals.manage", process)
     current = services.settings_for(process)
     form = SettingsForm(data={

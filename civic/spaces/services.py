@@ -3,9 +3,11 @@
 import secrets
 from dataclasses import dataclass
 
+from flask import abort
 from sqlalchemy import select
 
 from civic.accounts.models import User
+from civic.accounts.permissions import can
 from civic.audit.services import record
 from civic.extensions import db
 from civic.spaces.models import Area, Phase, Process, StaffArea
@@ -53,6 +55,17 @@ def open_processes(user, today) -> list[ProcessCard]:
         return (1, 0) if card.process.area_id is None else (2, card.process.area_id)
 
     return sorted(cards, key=rank)
+
+
+def visible_process_or_404(slug: str) -> Process:
+    """The process at ``slug`` if the current person may see it.
+
+    A draft is "not found" rather than forbidden, so its existence does not leak.
+    """
+    process = db.session.scalar(select(Process).where(Process.slug == slug))
+    if process is None or not can("process.view", process):
+        abort(404)
+    return process
 
 
 def unique_slug(wanted: str | None) -> str:

@@ -5,12 +5,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 import civic.spaces.permissions  # noqa: F401  (declares the rules)
-from civic.accounts.permissions import can, permission_required
+from civic.accounts.permissions import permission_required
 from civic.audit.services import record
 from civic.extensions import db
 from civic.spaces import services
 from civic.spaces.forms import AreaForm, PhaseForm, PinPhaseForm, ProcessForm
 from civic.spaces.models import FEATURES, Area, Phase, Process
+from civic.spaces.services import visible_process_or_404
 from civic.timeutil import ward_today
 
 bp = Blueprint("spaces", __name__)
@@ -25,14 +26,6 @@ FEATURE_ACTIONS = {
     "results_published": _l("See the results"),
 }
 bp.app_template_global("feature_actions")(lambda: FEATURE_ACTIONS)
-
-
-def _process_or_404(slug: str) -> Process:
-    process = db.session.scalar(select(Process).where(Process.slug == slug))
-    # A draft is not found, rather than forbidden, so its existence does not leak.
-    if process is None or not can("process.view", process):
-        abort(404)
-    return process
 
 
 @bp.get("/")
@@ -56,7 +49,7 @@ def processes():
 
 @bp.get("/processes/<slug>")
 def process(slug: str):
-    process = _process_or_404(slug)
+    process = visible_process_or_404(slug)
     today = ward_today()
     return render_template("spaces/process.html", process=process,
                            phase=process.current_phase(today), today=today)
@@ -93,7 +86,7 @@ def new_process():
 @bp.route("/staff/processes/<slug>/edit", methods=["GET", "POST"])
 @permission_required("process.manage")
 def edit_process(slug: str):
-    process = _process_or_404(slug)
+    process = visible_process_or_404(slug)
     form = ProcessForm(obj=process)
     form.area.choices = _area_choices()
     if request.method == "GET":
@@ -111,7 +104,7 @@ def edit_process(slug: str):
 @bp.post("/staff/processes/<slug>/phase")
 @permission_required("process.manage")
 def pin_phase(slug: str):
-    process = _process_or_404(slug)
+    process = visible_process_or_404(slug)
     form = PinPhaseForm()
     form.phase.choices = [(0, "")] + [(p.id, p.title) for p in process.phases]
     if form.validate_on_submit():
@@ -124,7 +117,7 @@ def pin_phase(slug: str):
 @bp.route("/staff/processes/<slug>/phases/<int:phase_id>", methods=["GET", "POST"])
 @permission_required("process.manage")
 def edit_phase(slug: str, phase_id: int | None = None):
-    process = _process_or_404(slug)
+    process = visible_process_or_404(slug)
     phase = Phase()
     if phase_id is not None:
         phase = next((p for p in process.phases if p.id == phase_id), None)
@@ -144,7 +137,7 @@ def edit_phase(slug: str, phase_id: int | None = None):
 @bp.post("/staff/processes/<slug>/phases/<int:phase_id>/delete")
 @permission_required("process.manage")
 def delete_phase(slug: str, phase_id: int):
-    process = _process_or_404(slug)
+    process = visible_process_or_404(slug)
     phase = next((p for p in process.phases if p.id == phase_id), None)
     if phase is None:
         abort(404)
