@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from civic.comments.models import MAX_DEPTH, STANCES, Comment, CommentVote
 from civic.extensions import db
+from civic.i18n import content
 from civic.notifications import services as notifications
 from civic.search import services as search
 from civic.timeutil import utcnow
@@ -93,7 +94,7 @@ def add(user, target_type: str, target_id: int, body: str, stance: str | None = 
         if parent.depth >= MAX_DEPTH:
             raise CommentError(_("Replies can only go three levels deep."))
     comment = Comment(target_type=target_type, target_id=target_id, author_id=user.id, body=body,
-                      stance=stance, parent_id=parent.id if parent else None,
+                      language=content.detect(body), stance=stance, parent_id=parent.id if parent else None,
                       depth=parent.depth + 1 if parent else 0)
     db.session.add(comment)
     db.session.flush()
@@ -119,6 +120,7 @@ def edit(comment: Comment, body: str, stance: str | None) -> None:
         raise CommentError(_("Comments can only be edited in the first %(n)d minutes.",
                              n=current_app.config["CIVIC_COMMENT_EDIT_MINUTES"]))
     comment.body, comment.stance = _clean(body, stance)
+    comment.language = content.detect(comment.body)
     comment.edited_at = utcnow()
     search.index("comment", comment.id, [(comment.body, 1)])
     db.session.commit()

@@ -12,13 +12,16 @@ locale, and :class:`UILanguageDomain` picks the catalog by UI language instead.
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from babel import support
+from babel import Locale, support
 from babel.numbers import format_currency
 from flask import Blueprint, current_app, g, has_request_context, redirect, request
 from flask_babel import Domain, get_babel, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from civic.extensions import babel, db
+from civic.i18n import content
 from civic.i18n.furigana import add_furigana
 
 LANG_COOKIE = "lang"
@@ -127,6 +130,28 @@ class UILanguageDomain(Domain):
         return translations
 
 
+def content_language_name(code: str) -> str:
+    """A content language's name in the reader's language (Babel's names, not hand-written)."""
+    if code == "other":
+        return _("Other language")
+    return Locale.parse(code).get_display_name(str(get_locale() or "ja"))
+
+
+def content_lang(code: str | None) -> Markup:
+    """` lang="…"` for the element that holds user text in ``code`` (nothing for ``other``)."""
+    tag = content.lang_tag(code)
+    return Markup(' lang="%s"') % tag if tag else Markup("")
+
+
+def written_in(code: str | None) -> str:
+    """The "Written in English" note for content not in the reader's language, else ``""``."""
+    if not content.differs(code, ui_language()):
+        return ""
+    if code == "other":
+        return _("Written in another language")
+    return _("Written in %(language)s", language=content_language_name(code))
+
+
 def yen(amount) -> str:
     """An amount of yen for the page's locale: 1,234,567円 in Japanese, ¥1,234,567 in English."""
     locale = get_locale() or "ja"
@@ -219,3 +244,6 @@ def init_app(app):
     app.after_request(_furigana_on_html)
     app.context_processor(_template_context)
     app.jinja_env.filters["yen"] = yen
+    # Globals, not context: macros imported without context (proposal cards) use them too.
+    app.jinja_env.globals.update(content_lang=content_lang, written_in=written_in,
+                                 content_language_name=content_language_name)

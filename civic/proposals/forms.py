@@ -26,6 +26,9 @@ class ProposalForm(FlaskForm):
     kpis = TextAreaField(_l("How success will be measured (indicators)"),
                          validators=[Length(max=2000)],
                          description=_l("For example: number of participants, events held."))
+    language = SelectField(_l("Language of this text"), validators=[Optional()],
+                           description=_l("Leave as it is and the language is recognised from "
+                                          "the text."))
     image = FileField(_l("Image"), description=_l("Optional. PNG, JPEG, GIF or WebP, up to 2 MB."))
     submit = SubmitField(_l("Save draft"))
 

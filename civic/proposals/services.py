@@ -12,6 +12,7 @@ from civic.audit.models import AuditEvent
 from civic.audit.services import record
 from civic.comments.models import Comment
 from civic.extensions import db
+from civic.i18n import content
 from civic.notifications import services as notifications
 from civic.proposals import lifecycle
 from civic.proposals.images import sniff
@@ -81,6 +82,9 @@ def save(author, proposal: Proposal, data: dict, upload=None) -> Proposal:
     new = proposal.id is None
     for name in FIELDS:
         setattr(proposal, name, data[name])
+    # The author's choice, else what the text itself is written in.
+    proposal.language = content.known(data.get("language")) or content.detect(
+        proposal.title, proposal.body, proposal.role_residents, proposal.role_ward, proposal.kpis)
     if upload is not None and getattr(upload, "filename", ""):
         proposal.image_id = store_image(upload).id
     db.session.add(proposal)
@@ -145,7 +149,7 @@ def visible_filter(viewer_is_staff: bool, states=None):
 
 
 def list_page(process, *, state=None, area_id=None, category=None, sort="newest", page=1,
-              staff=False) -> Page:
+              staff=False, language=None) -> Page:
     states = None
     if state in lifecycle.STATES and (staff or state in lifecycle.PUBLIC_STATES):
         states = (state,)
@@ -154,6 +158,8 @@ def list_page(process, *, state=None, area_id=None, category=None, sort="newest"
         where.append(Proposal.area_id == area_id)
     if category:
         where.append(Proposal.category == category)
+    if content.known(language):
+        where.append(Proposal.language == language)
     order = {
         "newest": (Proposal.published_at.desc(), Proposal.id.desc()),
         "oldest": (Proposal.published_at, Proposal.id),
@@ -163,6 +169,13 @@ def list_page(process, *, state=None, area_id=None, category=None, sort="newest"
     statement = (select(Proposal).where(*where).order_by(*order)
                  .options(joinedload(Proposal.author), joinedload(Proposal.area)))
     return _paged(statement, select(func.count()).select_from(Proposal).where(*where), page)
+
+
+def languages_in(process, staff=False) -> list[str]:
+    """The content languages of the proposals a person sees in the list, in catalog order."""
+    found = set(db.session.scalars(select(Proposal.language).distinct().where(
+        Proposal.process_id == process.id, *visible_filter(staff))))
+    return [code for code in content.CONTENT_LANGUAGES if code in found]
 
 
 def my_proposals(user, process) -> list[Proposal]:

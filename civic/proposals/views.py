@@ -87,7 +87,7 @@ def index(slug: str):
         supported=services.supported_ids(current_user, [p.id for p in page.items]),
         queue=services.staff_queue(process) if staff else [], areas=areas(), args=args,
         sort=args.get("sort", "newest"), kind_labels=KIND_LABELS,
-        languages=services.languages_in(process, staff),
+        content_languages=services.languages_in(process, staff),
         states=lifecycle.STATES if staff else lifecycle.PUBLIC_STATES)
 
 
