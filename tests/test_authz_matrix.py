@@ -203,6 +203,7 @@ CASES = [
     C("notifications.preferences", "POST", SIGNED_IN, keeps=True),
     # Themes (insights): staff only, the whole blueprint
     C("themes.index", "GET", STAFF_ONLY), C("themes.index", "POST", STAFF_ONLY),
+    C("themes.from_cafe", "POST", STAFF_ONLY, cafe_id="w.cafe"),
     *[C(f"themes.{name}", method, STAFF_ONLY, analysis_id="w.analysis") for name, method in (
         ("show", "GET"), ("export", "GET"), ("upload", "GET"), ("upload", "POST"),
         ("map_image", "GET"), ("report", "GET"), ("run", "POST"), ("add_sources", "POST"),
