@@ -53,8 +53,8 @@ translations: $(VENV)/.installed
 
 # After changing user-visible strings: refresh the catalogs, then translate what is new.
 translations-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
-	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
+	$(BIN)/pybabel extract --no-wrap -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update --no-wrap -N -i translations/messages.pot -d translations
 	rm translations/messages.pot
 
 # bandit (settings and justified skips in pyproject.toml) and pip-audit against the PyPI

@@ -532,10 +532,11 @@ def notes_stamp(cafe: Cafe) -> str:
     return f"{count}.{last or 0}.{keys}"
 
 
-def notes_for_themes(cafe: Cafe) -> list[str]:
-    """Every note of the café as plain text, key ideas first: the input for the themes feature."""
+def notes_for_themes(cafe: Cafe) -> list[tuple[int, str]]:
+    """Every note of the café as (note id, text), key ideas first: the input for themes."""
     notes = all_notes(cafe)
-    return [n.body for n in notes if n.is_key] + [n.body for n in notes if not n.is_key]
+    return ([(n.id, n.body) for n in notes if n.is_key]
+            + [(n.id, n.body) for n in notes if not n.is_key])
 
 
 def harvest_csv(cafe: Cafe) -> str:

@@ -97,25 +97,30 @@ def process_texts(process) -> list[tuple[str, str, str]]:
 
 
 def _cafe_texts(process) -> list[tuple[str, str, str]]:
-    from civic.cafe import services as cafe_services
     from civic.cafe.models import Cafe
 
-    out = []
-    for cafe in db.session.scalars(select(Cafe).where(Cafe.process_id == process.id)
-                                   .order_by(Cafe.id)):
-        notes = cafe_services.notes_for_themes(cafe)
-        # The café hands plain texts (key ideas first); a note's place in that list is its ref.
-        out.extend(("cafe", f"cafe:{cafe.id}:{i}", text) for i, text in enumerate(notes))
-    return out
+    cafes = db.session.scalars(select(Cafe).where(Cafe.process_id == process.id).order_by(Cafe.id))
+    return [row for cafe in cafes for row in cafe_note_texts(cafe)]
+
+
+def cafe_note_texts(cafe) -> list[tuple[str, str, str]]:
+    from civic.cafe import services as cafe_services
+
+    return [("cafe", f"cafe-note:{note_id}", text)
+            for note_id, text in cafe_services.notes_for_themes(cafe)]
 
 
 def add_process_sources(analysis: Analysis, user) -> int:
     """Add what was written in the analysis's process and is not in it yet; returns how many."""
     if analysis.process is None:
         return 0
+    return _add_sources(analysis, process_texts(analysis.process), user)
+
+
+def _add_sources(analysis: Analysis, rows: list[tuple[str, str, str]], user) -> int:
     known = set(db.session.scalars(select(AnalysisComment.source_ref)
                                    .where(AnalysisComment.analysis_id == analysis.id)))
-    new = [row for row in process_texts(analysis.process) if row[1] not in known]
+    new = [row for row in rows if row[1] not in known]
     position = _next_position(analysis.id)
     for i, (source, ref, text) in enumerate(new):
         db.session.add(AnalysisComment(analysis_id=analysis.id, position=position + i,
@@ -123,6 +128,14 @@ def add_process_sources(analysis: Analysis, user) -> int:
     record(user, "themes.add_sources", analysis, added=len(new))
     db.session.commit()
     return len(new)
+
+
+def analyse_cafe(cafe, title: str, user) -> Analysis:
+    """The café harvest's one click: its notes become an analysis of their own, already running."""
+    analysis = create_analysis(title, cafe.process, user)
+    _add_sources(analysis, cafe_note_texts(cafe), user)
+    start_analysis(analysis, user)
+    return analysis
 
 
 # CSV imports --------------------------------------------------------------------------------------

@@ -141,6 +141,21 @@ def add_sources(analysis_id: int):
     return redirect(url_for("themes.show", analysis_id=analysis.id))
 
 
+@bp.post("/staff/themes/from-cafe/<int:cafe_id>")
+def from_cafe(cafe_id: int):
+    """The harvest page's one click: all of a café's notes become a running analysis."""
+    from civic.cafe.models import Cafe
+
+    require("themes.manage")
+    cafe = db.session.get(Cafe, cafe_id)
+    if cafe is None:
+        abort(404)
+    analysis = services.analyse_cafe(cafe, _("Notes of the world café “%(title)s”", title=cafe.title),
+                                     current_user)
+    flash(_("The café's notes were handed to the themes analysis."), "success")
+    return redirect(url_for("themes.show", analysis_id=analysis.id))
+
+
 @bp.post("/staff/themes/<int:analysis_id>/stopwords")
 def stopwords(analysis_id: int):
     analysis = _analysis_or_404(analysis_id)

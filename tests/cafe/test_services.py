@@ -213,7 +213,9 @@ def test_harvest_csv_has_a_bom_and_themes_get_every_note(seated_cafe):
     csv_text = services.harvest_csv(cafe)
     assert csv_text.startswith("\ufeff")
     assert "空き家を集いの場に" in csv_text and csv_text.count("\n") == 3
-    assert services.notes_for_themes(cafe) == ["空き家を集いの場に", "子どもの遊び場"]
+    handed = services.notes_for_themes(cafe)
+    assert [text for _id, text in handed] == ["空き家を集いの場に", "子どもの遊び場"]
+    assert handed[0][0] == first.id
 
 
 def test_concurrent_joins_never_double_seat(app, seated_cafe, make_user):

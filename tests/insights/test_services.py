@@ -231,7 +231,7 @@ def test_process_sources_add_proposals_comments_and_cafe_notes_once(ctx, staff, 
     db.session.add_all([Comment(target_type="proposal", target_id=shown.id, body="賛成です"),
                         Comment(target_type="proposal", target_id=draft.id, body="見えない")])
     db.session.commit()
-    monkeypatch.setattr("civic.cafe.services.notes_for_themes", lambda cafe: ["付箋のメモ"])
+    monkeypatch.setattr("civic.cafe.services.notes_for_themes", lambda cafe: [(7, "付箋のメモ")])
     from civic.cafe.models import Cafe
 
     db.session.add(Cafe(process_id=process.id, title="カフェ", join_code="abc123"))
@@ -277,3 +277,31 @@ def test_with_redis_the_analysis_runs_on_an_rq_worker(app, ctx, staff, monkeypat
         assert _broad(analysis)
     finally:
         server.__exit__(None, None, None)
+
+
+def test_a_cafe_harvest_becomes_a_running_analysis_of_its_notes(app, client, ctx, staff,
+                                                                make_process, make_user,
+                                                                monkeypatch):
+    from civic.cafe.models import Cafe
+    from tests.conftest import login
+
+    process = make_process()
+    cafe = Cafe(process_id=process.id, title="川沿いの10年後", join_code="xyz789")
+    db.session.add(cafe)
+    db.session.commit()
+    notes = [(1, "堤防に桜並木を"), (2, "空き家を集いの場に")]
+    monkeypatch.setattr("civic.cafe.services.notes_for_themes", lambda cafe: notes)
+
+    login(client, make_user())
+    assert client.post(f"/staff/themes/from-cafe/{cafe.id}").status_code == 403
+    client.post("/logout")
+    login(client, staff)
+    response = client.post(f"/staff/themes/from-cafe/{cafe.id}")
+    assert response.status_code == 302
+    analysis_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    analysis = db.session.get(Analysis, analysis_id)
+    assert "川沿いの10年後" in analysis.title and analysis.process_id == process.id
+    assert [(r.source, r.source_ref, r.text) for r in _rows(analysis)] == [
+        ("cafe", "cafe-note:1", "堤防に桜並木を"), ("cafe", "cafe-note:2", "空き家を集いの場に")]
+    assert services.current_job(analysis) is not None
+    assert client.post("/staff/themes/from-cafe/999999").status_code == 404
