@@ -260,6 +260,17 @@ def support(user, proposal: Proposal) -> None:
     settings = settings_for(process)
     if not process.is_open("supports_open", ward_today()):
         raise ProposalError(_("Supports are not open in this phase."))
+    # The counter moves first: the new count comes back from one atomic UPDATE, so exactly one
+    # support sees each; and the savepoints below nest inside this write's transaction. (On
+    # SQLite, pysqlite begins a transaction only at a write: a savepoint opened before any write
+    # committed the support on its own, so a concurrent withdrawal could take the count below 0.)
+    count = db.session.execute(
+        update(Proposal).where(Proposal.id == proposal.id, Proposal.state == "published")
+        .values(support_count=Proposal.support_count + 1)
+        .returning(Proposal.support_count)).scalar()
+    if count is None:
+        db.session.rollback()
+        raise ProposalError(_("This proposal no longer takes supports."))
     if settings.support_limit:
         try:
             with db.session.begin_nested():
@@ -282,14 +293,6 @@ def support(user, proposal: Proposal) -> None:
     except IntegrityError:
         db.session.rollback()
         raise ProposalError(_("You already support this proposal.")) from None
-    # The new count comes back from the same atomic UPDATE, so exactly one support sees each.
-    count = db.session.execute(
-        update(Proposal).where(Proposal.id == proposal.id, Proposal.state == "published")
-        .values(support_count=Proposal.support_count + 1)
-        .returning(Proposal.support_count)).scalar()
-    if count is None:
-        db.session.rollback()
-        raise ProposalError(_("This proposal no longer takes supports."))
     notifications.support_counted(user, proposal, count, settings.support_threshold)
     if settings.support_threshold:
         reached = db.session.execute(
@@ -307,6 +310,8 @@ def withdraw_support(user, proposal: Proposal) -> None:
     if proposal.state != "published" or not proposal.process.is_open("supports_open",
                                                                      ward_today()):
         raise ProposalError(_("Supports can only be withdrawn while supporting is open."))
+    # The proposal's row first, as support() takes it: the same lock order, no deadlock.
+    db.session.execute(select(Proposal.id).where(Proposal.id == proposal.id).with_for_update())
     removed = db.session.execute(delete(Support).where(
         Support.proposal_id == proposal.id, Support.user_id == user.id)).rowcount
     if removed != 1:
