@@ -7,6 +7,7 @@ import contextvars
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -195,6 +196,20 @@ def login(client, user, password=PASSWORD):
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.data[:500]
     return response
+
+
+def wait_for_job(job_id: int, timeout: float = 60):
+    """Poll a background job until it has finished (done or failed); returns the Job row."""
+    from civic.jobs.models import Job
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        job = db.session.get(Job, job_id)
+        if job.finished:
+            return job
+        time.sleep(0.05)
+    raise AssertionError("job did not finish")
 
 
 def csrf_token_from(html: bytes | str) -> str:

@@ -1,4 +1,3 @@
-import time
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +16,7 @@ from civic.insights.models import (
 )
 from civic.jobs import services as jobs
 from civic.jobs.models import DONE, QUEUED, Job
+from tests.conftest import wait_for_job
 from tests.insights.corpus import make_csv, make_texts
 from tests.servers import redis_server
 
@@ -43,17 +43,6 @@ def _rows(analysis) -> list[AnalysisComment]:
 def _broad(analysis) -> list[AnalysisTheme]:
     db.session.expire_all()
     return services.broad_themes(analysis)
-
-
-def _wait(job_id, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        db.session.expire_all()
-        job = db.session.get(Job, job_id)
-        if job.finished:
-            return job
-        time.sleep(0.05)
-    raise AssertionError("job did not finish")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
@@ -247,7 +236,7 @@ def test_process_sources_add_proposals_comments_and_cafe_notes_once(ctx, staff, 
 def test_the_analysis_runs_in_an_embedded_job_with_progress(app, ctx, staff):
     analysis = _analysis(staff)
     job = services.start_analysis(analysis, staff)
-    done = _wait(job.id)
+    done = wait_for_job(job.id)
     assert done.status == DONE and done.progress == 1.0 and done.result["rows"] == 150
     assert _broad(analysis)
 

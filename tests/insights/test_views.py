@@ -1,5 +1,4 @@
 import io
-import time
 
 import pytest
 from sqlalchemy import func, select
@@ -7,20 +6,8 @@ from sqlalchemy import func, select
 from civic.extensions import db
 from civic.insights import services
 from civic.insights.models import Analysis, AnalysisComment, AnalysisImport, AnalysisTheme
-from civic.jobs.models import Job
-from tests.conftest import login
+from tests.conftest import login, wait_for_job
 from tests.insights.corpus import make_csv, make_texts
-
-
-def _wait(job_id, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        db.session.expire_all()
-        job = db.session.get(Job, job_id)
-        if job.finished:
-            return job
-        time.sleep(0.05)
-    raise AssertionError("job did not finish")
 
 
 @pytest.fixture
@@ -131,7 +118,7 @@ def test_a_large_import_runs_as_a_job_with_a_progress_bar(staff_client, monkeypa
     assert response.status_code == 302
     db.session.expire_all()
     job_id = db.session.get(AnalysisImport, imp.id).job_id
-    assert job_id and _wait(job_id).status == "done"
+    assert job_id and wait_for_job(job_id).status == "done"
     assert db.session.scalar(select(func.count(AnalysisComment.id))) == 40
     assert "big.csv" in staff_client.get(f"/staff/themes/{analysis.id}").get_data(as_text=True)
 
@@ -144,7 +131,7 @@ def test_run_read_rename_merge_split_map_report_export(staff_client):
     page = staff_client.get(f"/staff/themes/{analysis.id}").get_data(as_text=True)
     assert "<progress" in page or "<meter" in page
     job = services.current_job(analysis)
-    assert _wait(job.id).status == "done"
+    assert wait_for_job(job.id).status == "done"
     page = staff_client.get(f"/staff/themes/{analysis.id}").get_data(as_text=True)
     themes = services.broad_themes(analysis)
     assert all(t.label in page for t in themes) and "<meter" in page and "<q>" in page

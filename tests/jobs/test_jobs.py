@@ -1,4 +1,3 @@
-import time
 from datetime import timedelta
 
 import pytest
@@ -7,7 +6,7 @@ from civic.extensions import db
 from civic.jobs import services
 from civic.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
 from civic.timeutil import utcnow
-from tests.conftest import login
+from tests.conftest import login, wait_for_job
 from tests.servers import redis_server
 
 
@@ -24,29 +23,18 @@ def crash_task(progress):
     raise ValueError("bad input on row 7")
 
 
-def _wait(job_id, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        db.session.expire_all()
-        job = db.session.get(Job, job_id)
-        if job.finished:
-            return job
-        time.sleep(0.05)
-    raise AssertionError("job did not finish")
-
-
 def test_an_embedded_job_runs_outside_the_request_and_reports_progress(app, ctx, make_user):
     job = services.enqueue("test.count", {"upto": 5}, make_user())
-    done = _wait(job.id)
+    done = wait_for_job(job.id)
     assert done.status == DONE and done.result == {"total": 15}
     assert done.progress == 1.0 and done.message == "5/5"
 
 
 def test_a_failing_job_is_marked_failed_with_the_reason_and_can_run_again(app, ctx):
-    job = _wait(services.enqueue("test.crash").id)
+    job = wait_for_job(services.enqueue("test.crash").id)
     assert job.status == FAILED and "bad input on row 7" in job.error and job.result is None
     again = services.rerun(job)
-    assert again.id != job.id and _wait(again.id).status == FAILED
+    assert again.id != job.id and wait_for_job(again.id).status == FAILED
 
 
 def test_a_job_whose_worker_died_is_failed_not_left_running(app, ctx):
