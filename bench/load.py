@@ -22,7 +22,6 @@ import http.client
 import json
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -31,12 +30,13 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import free_port, postgres_server, redis_server  # noqa: E402
+from _serving import Browser, gunicorn, session_cookies  # noqa: E402
+
+from tests.servers import postgres_server, redis_server  # noqa: E402
 
 SLUG = "bench-load"
 
@@ -109,69 +109,9 @@ def seed(env: dict, people: int, proposals: int, rng: random.Random) -> dict:
                 project_ids.append(project.id)
             budget_id = budget.id
         db.session.commit()
-        serializer = app.session_interface.get_signing_serializer(app)
-        name = app.config["SESSION_COOKIE_NAME"]
-        cookies = [f"{name}=" + serializer.dumps({"_user_id": f"{u}:1", "_fresh": True})
-                   for u in user_ids]
+        cookies = session_cookies(app, user_ids)
     return {"proposals": proposal_ids, "cookies": cookies, "budget": budget_id,
             "projects": project_ids, "process": SLUG}
-
-
-class Gunicorn:
-    def __init__(self, env: dict, workers: int):
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-             f"127.0.0.1:{self.port}", "--log-level", "warning", "--backlog", "1024", "wsgi:app"],
-            cwd=ROOT, env={**os.environ, **env})
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.stop()
-                raise RuntimeError("gunicorn did not come up")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
-class Client:
-    """One resident's browser: session cookie, keep-alive connection, CSRF token."""
-
-    def __init__(self, port: int, cookie: str):
-        self.port, self.cookie, self.csrf = port, cookie, None
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        headers = {"Cookie": self.cookie, "Accept-Language": "ja", "User-Agent": "civic-load"}
-        body = None
-        if form is not None:
-            body = urlencode({**form, "csrf_token": self.csrf or ""})
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            data = response.read()
-        except (http.client.HTTPException, OSError):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            raise
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie" and value.startswith("session="):
-                self.cookie = value.split(";", 1)[0]
-        if self.csrf is None:
-            match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', data)
-            if match:
-                self.csrf = match.group(1).decode()
-        return response.status
 
 
 class Stats:
@@ -201,7 +141,7 @@ class Stats:
 def run_client(index: int, port: int, world: dict, stats: Stats, max_requests: int,
                deadline: float, seed_: int) -> None:
     rng = random.Random(seed_ + index)
-    client = Client(port, world["cookies"][index])
+    client = Browser(port, world["cookies"][index])
     # Per person and run, below the per-minute limits (supports 30, comments 10).
     budgets = {"support": 25, "comment": 8, "ballot": 60}
     proposals, projects = world["proposals"], world["projects"]
@@ -237,7 +177,7 @@ def run_client(index: int, port: int, world: dict, stats: Stats, max_requests: i
             kind, method, path, form = "browse", "GET", f"/proposals/{rng.choice(proposals)}", None
         started = time.perf_counter()
         try:
-            status = client.request(method, path, form)
+            status, _body = client.request(method, path, form)
         except (http.client.HTTPException, OSError) as error:
             status = None
             path += f" ({error!r})"
@@ -299,22 +239,19 @@ def main() -> None:
               f"residents, {len(world['proposals'])} proposals", flush=True)
         if world["budget"] is None:
             print("note: the budgets package is not installed; ballots are left out of the mix")
-        server = Gunicorn(env, args.workers)
-        try:
+        with gunicorn(env, args.workers) as port:
             stats = Stats()
             threads = []
             begin = time.perf_counter()
             deadline = begin + args.seconds
             for index in range(args.clients):
                 thread = threading.Thread(target=run_client, daemon=True, args=(
-                    index, server.port, world, stats, args.requests, deadline, args.seed))
+                    index, port, world, stats, args.requests, deadline, args.seed))
                 thread.start()
                 threads.append(thread)
             for thread in threads:
                 thread.join(timeout=args.seconds + 120)
             elapsed = time.perf_counter() - begin
-        finally:
-            server.stop()
         checks = check_database(env)
 
     total = len(stats.latencies)

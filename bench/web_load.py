@@ -24,9 +24,7 @@ import http.client
 import json
 import os
 import random
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,9 +36,10 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _serving import Browser, gunicorn, session_cookies  # noqa: E402
 from sqlalchemy import bindparam, insert, select, update  # noqa: E402
 
-from tests.servers import free_port, postgres_server  # noqa: E402
+from tests.servers import postgres_server  # noqa: E402
 
 WORDS = ["公園", "ベンチ", "学童保育", "子育て", "防災訓練", "図書館", "商店街", "高齢者", "見守り",
          "自転車", "ごみ", "緑化", "カフェ", "交流", "多文化", "清掃", "花壇", "通学路", "防犯灯",
@@ -165,80 +164,14 @@ def seed(app, rng: random.Random, proposals: int, supports: int, comments: int,
                 conn.exec_driver_sql("ANALYZE")
         seconds = time.perf_counter() - started
 
-        serializer = app.session_interface.get_signing_serializer(app)
-        cookie_name = app.config["SESSION_COOKIE_NAME"]
-        cookies = [f"{cookie_name}=" + serializer.dumps({"_user_id": f"{u}:1", "_fresh": True})
-                   for u in user_ids[supporters:]]
+        cookies = session_cookies(app, user_ids[supporters:])
         unsupported = sorted(set(proposal_ids) - set(counts) - {big})
         return {"big": big, "cookies": cookies, "free": unsupported or proposal_ids,
                 "seconds": seconds, "counts": (len(proposal_ids), len(support_rows),
                                                len(comment_ids))}
 
 
-# Serving ----------------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def gunicorn(env: dict, workers: int):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "512", "wsgi:app"],
-        cwd=ROOT, env={**os.environ, **env})
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("gunicorn did not come up")
-            time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-# Clients ----------------------------------------------------------------------------------------
-
-class Client:
-    """One resident's browser: a session cookie, a connection, the latest CSRF token."""
-
-    def __init__(self, port: int, cookie: str):
-        self.port, self.cookie, self.csrf = port, cookie, None
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-    def request(self, method: str, path: str, body: str | None = None):
-        headers = {"Cookie": self.cookie, "Accept-Language": "ja",
-                   "User-Agent": "civic-bench"}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            data = response.read()
-        except (http.client.HTTPException, OSError):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            raise
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie" and value.startswith(self.cookie.split("=")[0]):
-                self.cookie = value.split(";", 1)[0]
-        return response.status, data
-
-    def fetch_csrf(self, path: str) -> None:
-        _status, html = self.request("GET", path)
-        match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html)
-        if not match:
-            raise RuntimeError(f"no CSRF token on {path}")
-        self.csrf = match.group(1).decode()
-
-
-def drive(clients: list[Client], make, seconds: float, limit: int) -> dict:
+def drive(clients: list[Browser], make, seconds: float, limit: int) -> dict:
     """Run every client in its own thread until time or the request budget runs out."""
     lock = threading.Lock()
     budget = [limit]
@@ -250,14 +183,14 @@ def drive(clients: list[Client], make, seconds: float, limit: int) -> dict:
             budget[0] -= 1
             return budget[0] >= 0
 
-    def run(index: int, client: Client, deadline: float):
+    def run(index: int, client: Browser, deadline: float):
         mine, bad, n = [], 0, 0
         while time.perf_counter() < deadline and take():
-            method, path, body = make(index, n, client)
+            method, path, form = make(index, n, client)
             n += 1
             started = time.perf_counter()
             try:
-                status, _data = client.request(method, path, body)
+                status, _data = client.request(method, path, form)
             except (http.client.HTTPException, OSError):
                 status = 0
             mine.append(time.perf_counter() - started)
@@ -292,7 +225,7 @@ def requests_for(data: dict, n_clients: int):
                                    + quote(QUERIES[(i + n) % len(QUERIES)]), None),
         # Client i supports free[i], free[i + N], … : each support is new.
         "support": lambda i, n, c: ("POST", f"/proposals/{free[(i + n * n_clients) % len(free)]}"
-                                    "/support", f"csrf_token={quote(c.csrf)}"),
+                                    "/support", {}),
     }
 
 
@@ -333,7 +266,7 @@ def main() -> None:
               f"one proposal into {args.db} in {data['seconds']:.1f} s")
         env = {"DATABASE_URL": url, "SECRET_KEY": secret, "CIVIC_INSTANCE_PATH": str(tmp)}
         port = stack.enter_context(gunicorn(env, args.workers))
-        clients = [Client(port, cookie) for cookie in data["cookies"]]
+        clients = [Browser(port, cookie) for cookie in data["cookies"]]
         for client in clients:
             client.fetch_csrf(f"/proposals/{data['big']}")
         makers = requests_for(data, len(clients))

@@ -1,0 +1,86 @@
+"""What the load benchmarks share: gunicorn on loopback, signed-in residents' browsers."""
+
+import contextlib
+import http.client
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, workers: int, backlog: int = 1024):
+    """Serve ``wsgi:app`` with ``workers`` sync workers on a free loopback port; yields the port."""
+    from tests.servers import free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", str(backlog), "wsgi:app"],
+        cwd=ROOT, env={**os.environ, **env})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("gunicorn did not come up")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def session_cookies(app, user_ids) -> list[str]:
+    """Signed session cookies for these users, so clients skip the rate-limited login form."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    name = app.config["SESSION_COOKIE_NAME"]
+    return [f"{name}=" + serializer.dumps({"_user_id": f"{u}:1", "_fresh": True})
+            for u in user_ids]
+
+
+class Browser:
+    """One resident's browser: session cookie, keep-alive connection, the page's CSRF token."""
+
+    def __init__(self, port: int, cookie: str):
+        self.port, self.cookie, self.csrf = port, cookie, None
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, bytes]:
+        """Send a request (a form gets the CSRF token added); returns status and body."""
+        headers = {"Cookie": self.cookie, "Accept-Language": "ja", "User-Agent": "civic-bench"}
+        body = None
+        if form is not None:
+            body = urlencode({**form, "csrf_token": self.csrf or ""})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie" and value.startswith(self.cookie.split("=")[0] + "="):
+                self.cookie = value.split(";", 1)[0]
+        if self.csrf is None and (match := CSRF.search(data)):
+            self.csrf = match.group(1).decode()
+        return response.status, data
+
+    def fetch_csrf(self, path: str) -> None:
+        self.request("GET", path)
+        if self.csrf is None:
+            raise RuntimeError(f"no CSRF token on {path}")
