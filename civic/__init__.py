@@ -22,9 +22,11 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.jinja_env.add_extension("jinja2.ext.do")
 
     from civic import errors, i18n, security
+    from civic.caching import services as caching
     from civic.extensions import compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    caching.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True)
     csrf.init_app(app)

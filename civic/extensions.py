@@ -1,6 +1,7 @@
 """Flask extensions, created unbound so every package can import them without cycles."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,6 +32,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()
+cache = Cache()  # fragments of busy pages, see civic.caching
 limiter = Limiter(key_func=get_remote_address)
 
 

@@ -27,6 +27,7 @@ from civic.budgets import explain, pabulib, rules, services
 from civic.budgets.forms import BudgetForm, ProjectForm, ReceiptForm
 from civic.budgets.models import Budget, BudgetProject
 from civic.comments import services as comments
+from civic.comments import views as comment_views
 from civic.extensions import db, limiter, person_or_address
 from civic.spaces import services as spaces_services
 from civic.spaces.models import Phase, Process
@@ -191,16 +192,16 @@ def show(budget_id: int):
 def project(budget_id: int, project_id: int):
     budget = _budget_or_404(budget_id)
     project = _project_or_404(budget, project_id)
-    thread = comments.thread_page("budget_project", project.id, request.args.get("sort"),
-                                  request.args.get("cpage", 1), user=current_user)
 
     def page_url(**changes):
         args = {"sort": request.args.get("sort"), "cpage": request.args.get("cpage"), **changes}
         return url_for("budgets.project", budget_id=budget.id, project_id=project.id,
                        **{k: v for k, v in args.items() if v not in (None, "", 1, "1")})
 
-    return render_template("budgets/project.html", budget=budget, project=project, thread=thread,
-                           page_url=page_url)
+    return render_template("budgets/project.html", budget=budget, project=project,
+                           comments_html=comment_views.section(
+                               "budget_project", project.id, request.args.get("sort"),
+                               request.args.get("cpage"), page_url))
 
 
 def _project_url(project: BudgetProject) -> str:

@@ -186,6 +186,11 @@ class ThreadPage:
     def children(self, comment: Comment) -> list[Comment]:
         return self.replies.get(comment.id, [])
 
+    @property
+    def comments(self) -> list[Comment]:
+        """Every comment on the page, threads and replies."""
+        return [*self.threads, *(reply for replies in self.replies.values() for reply in replies)]
+
 
 def thread_page(target_type: str, target_id: int, sort: str | None = "oldest", page=1,
                 user=None, per_page: int = PER_PAGE) -> ThreadPage:
@@ -216,12 +221,17 @@ def thread_page(target_type: str, target_id: int, sort: str | None = "oldest", p
                                                                    Comment.id)).all()
         for reply in replies:
             result.replies.setdefault(reply.parent_id, []).append(reply)
-        if user is not None and getattr(user, "is_authenticated", False):
-            ids = [c.id for c in threads] + [c.id for c in replies]
-            result.my_votes = dict(db.session.execute(
-                select(CommentVote.comment_id, CommentVote.value)
-                .where(CommentVote.user_id == user.id, CommentVote.comment_id.in_(ids))).all())
+        result.my_votes = votes_of(user, [c.id for c in result.comments])
     return result
+
+
+def votes_of(user, comment_ids: list[int]) -> dict[int, int]:
+    """The person's votes (+1 / -1) among these comments."""
+    if user is None or not getattr(user, "is_authenticated", False) or not comment_ids:
+        return {}
+    return dict(db.session.execute(
+        select(CommentVote.comment_id, CommentVote.value)
+        .where(CommentVote.user_id == user.id, CommentVote.comment_id.in_(comment_ids))).all())
 
 
 def page_of(comment: Comment, per_page: int = PER_PAGE) -> int:

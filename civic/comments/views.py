@@ -1,11 +1,13 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 import civic.comments.permissions  # noqa: F401  (declares the rules)
 import civic.moderation.permissions  # noqa: F401
-from civic.accounts.permissions import require
+from civic.accounts.permissions import can, has_role, require, signed_in
 from civic.accounts.services import personal_data_sections
+from civic.caching import services as caching
 from civic.comments import services
 from civic.comments.forms import STANCE_LABELS, CommentForm, form_prefix
 from civic.comments.models import Comment
@@ -21,6 +23,62 @@ def comment_form(parent_id: int | None = None) -> CommentForm:
 
 
 bp.app_template_global("stance_labels")(lambda: STANCE_LABELS)
+
+# The tables a comment section is rendered from (vote counts live on the comment rows).
+THREAD_TABLES = ("comment", "user")
+
+
+class SharedReader:
+    """A signed-in person who wrote none of the comments on the page and moderates nothing:
+    whose rights the cached HTML of a thread shows. No account has id 0."""
+
+    id = 0
+    is_authenticated = True
+    is_deleted = False
+
+    @staticmethod
+    def has_role(*_roles: str) -> bool:
+        return False
+
+
+def _vote_button(comment_id: int, way: str, chosen: bool) -> str:
+    # Must match the vote buttons of comments/_thread.html.
+    state = ' chosen" aria-pressed="true"' if chosen else '" aria-pressed="false"'
+    return f'data-vote="{comment_id}{way}" class="vote{state}'
+
+
+def section(target_type: str, target_id: int, sort: str | None, cpage, page_url) -> Markup:
+    """A target's comment section, as its host page shows it.
+
+    Everyone who sees a page of comments alike gets it from the fragment cache, with their own
+    votes and CSRF token filled in. Moderators, blocked people and the authors of comments on
+    the page see something of their own (hidden comments, edit links), rendered for them alone.
+    """
+    target = services.load_target(target_type, target_id)
+    may_comment = can("comment.create", target)
+
+    def render(reader, cached: bool):
+        thread = services.thread_page(target_type, target_id, sort, cpage,
+                                      user=None if cached else reader)
+        html = render_template("comments/_section.html", thread=thread, page_url=page_url,
+                               reader=reader, may_comment=may_comment,
+                               **({"csrf_token": caching.csrf_slot} if cached else {}))
+        return html, {c.author_id for c in thread.comments}, [c.id for c in thread.comments]
+
+    person = current_user
+    if has_role(person, "moderator") or moderation.is_blocked(person):
+        return Markup(render(person, cached=False)[0])  # noqa: S704 - rendered by Jinja  # nosec B704
+    signed = signed_in(person)
+    html, authors, shown = caching.fragment(
+        "comments.section", (target_type, target_id, sort, cpage, signed, may_comment),
+        THREAD_TABLES, lambda: render(SharedReader() if signed else person, cached=True))
+    if signed and person.id in authors:
+        return Markup(render(person, cached=False)[0])  # noqa: S704  # nosec B704
+    for comment_id, value in services.votes_of(person, shown).items():
+        way = "up" if value > 0 else "down"
+        html = html.replace(_vote_button(comment_id, way, False),
+                            _vote_button(comment_id, way, True))
+    return Markup(caching.fill_csrf(html))  # noqa: S704 - rendered by Jinja  # nosec B704
 
 
 def _url(target_type: str, target_id: int):

@@ -1,4 +1,16 @@
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+import re
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -7,7 +19,9 @@ from markupsafe import Markup, escape
 import civic.proposals.permissions  # noqa: F401  (declares the rules)
 from civic.accounts.permissions import can, has_role, require
 from civic.accounts.services import personal_data_sections
+from civic.caching import services as caching
 from civic.comments import services as comments
+from civic.comments import views as comment_views
 from civic.extensions import db, limiter, person_or_address
 from civic.i18n import content_language_name
 from civic.i18n.content import CONTENT_LANGUAGES
@@ -71,24 +85,45 @@ def _proposal_url(proposal: Proposal) -> str:
 
 # Lists and search -------------------------------------------------------------------------------
 
+# The tables the shared parts of lists, threads and search results are rendered from.
+LIST_TABLES = ("proposal", "user", "area")
+SEARCH_TABLES = ("proposal", "comment", "user", "area", "search_term")
+SUPPORTED_SLOT = re.compile(r"<!--supported:(\d+)-->")
+
+
+def fill_supported(html: str, supported: set[int]) -> Markup:
+    """Put "You support this" into the slots of the cards this person supports."""
+    badge = get_template_attribute("proposals/_macros.html", "supported_badge")()
+    return Markup(SUPPORTED_SLOT.sub(  # noqa: S704 - the slots hold our rendered HTML  # nosec B704
+        lambda slot: badge if int(slot[1]) in supported else "", html))
+
+
 @bp.get("/processes/<slug>/proposals")
 def index(slug: str):
     process = visible_process_or_404(slug)
     staff = has_role(current_user, "staff")
     args = request.args
-    page = services.list_page(process, state=args.get("state"), area_id=args.get("area", type=int),
-                              category=args.get("category"), sort=args.get("sort", "newest"),
-                              page=args.get("page", 1, type=int), staff=staff,
-                              language=args.get("language"))
-    settings = services.settings_for(process)
+
+    def render_list():
+        page = services.list_page(
+            process, state=args.get("state"), area_id=args.get("area", type=int),
+            category=args.get("category"), sort=args.get("sort", "newest"),
+            page=args.get("page", 1, type=int), staff=staff, language=args.get("language"))
+        html = render_template(
+            "proposals/_list.html", process=process, page=page, areas=areas(), args=args,
+            sort=args.get("sort", "newest"), content_languages=services.languages_in(process, staff),
+            states=lifecycle.STATES if staff else lifecycle.PUBLIC_STATES)
+        return html, [p.id for p in page.items]
+
+    # Every query argument is in the key: the pager links carry them all.
+    html, shown = caching.fragment("proposals.list", (process.id, staff, sorted(args.items(True))),
+                                   LIST_TABLES, render_list)
     mine = services.my_proposals(current_user, process) if current_user.is_authenticated else []
     return render_template(
-        "proposals/index.html", process=process, page=page, settings=settings, mine=mine,
-        supported=services.supported_ids(current_user, [p.id for p in page.items]),
-        queue=services.staff_queue(process) if staff else [], areas=areas(), args=args,
-        sort=args.get("sort", "newest"), kind_labels=KIND_LABELS,
-        content_languages=services.languages_in(process, staff),
-        states=lifecycle.STATES if staff else lifecycle.PUBLIC_STATES)
+        "proposals/index.html", process=process, settings=services.settings_for(process),
+        mine=mine, queue=services.staff_queue(process) if staff else [],
+        listing=fill_supported(html, services.supported_ids(current_user, shown)),
+        kind_labels=KIND_LABELS)
 
 
 @bp.get("/proposals/search")
@@ -97,14 +132,23 @@ def search():
     process = None
     if request.args.get("process"):
         process = visible_process_or_404(request.args["process"])
-    page = found_comments = None
+    results = ""
     if query:
-        page = services.find(query, process, request.args.get("page", 1, type=int),
-                             staff=has_role(current_user, "staff"))
-        found_comments = services.find_comments(query, process,
-                                                request.args.get("cpage", 1, type=int))
-    return render_template("proposals/search.html", query=query, page=page, process=process,
-                           comments=found_comments, snippet=search_text.snippet)
+        staff = has_role(current_user, "staff")
+        page, cpage = request.args.get("page", 1, type=int), request.args.get("cpage", 1, type=int)
+
+        def render_results():
+            return render_template(
+                "proposals/_search_results.html", query=query, process=process,
+                page=services.find(query, process, page, staff=staff),
+                comments=services.find_comments(query, process, cpage),
+                snippet=search_text.snippet)
+
+        results = Markup(caching.fragment(  # noqa: S704 - rendered by Jinja  # nosec B704
+            "proposals.search", (query, process and process.id, page, cpage, staff),
+            SEARCH_TABLES, render_results))
+    return render_template("proposals/search.html", query=query, process=process,
+                           results=results)
 
 
 # Writing ----------------------------------------------------------------------------------------
@@ -188,10 +232,6 @@ def image(proposal_id: int):
 def show(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     settings = services.settings_for(proposal.process)
-    thread = None
-    if proposal.state in lifecycle.PUBLIC_STATES:
-        thread = comments.thread_page("proposal", proposal.id, request.args.get("sort"),
-                                      request.args.get("cpage", 1), user=current_user)
     reviews = (services.reviews_for(current_user, proposal)
                if can("proposal.see_reviews", proposal) else [])
     steps = [name for name in lifecycle.STEPS if can("proposal.step", (proposal, name))
@@ -202,9 +242,13 @@ def show(proposal_id: int):
         return url_for("proposals.show", proposal_id=proposal.id,
                        **{k: v for k, v in args.items() if v not in (None, "", 1, "1")})
 
+    comments_html = None
+    if proposal.state in lifecycle.PUBLIC_STATES:
+        comments_html = comment_views.section("proposal", proposal.id, request.args.get("sort"),
+                                              request.args.get("cpage"), page_url)
     return render_template(
-        "proposals/show.html", proposal=proposal, settings=settings, thread=thread,
-        page_url=page_url, steps=steps, step_labels=STEP_LABELS, step_form=StepForm(formdata=None),
+        "proposals/show.html", proposal=proposal, settings=settings,
+        comments_html=comments_html, steps=steps, step_labels=STEP_LABELS, step_form=StepForm(formdata=None),
         supported=bool(services.supported_ids(current_user, [proposal.id])),
         history=services.history(proposal), reviews=reviews,
         review_open=services.review_open(proposal),

@@ -1,0 +1,1 @@
+"""Generational fragment cache for the busiest pages (proposal lists, comment threads, search)."""

@@ -1,0 +1,131 @@
+"""Fragments of pages rendered once and served from memory until the data under them changes.
+
+Exact, not time-based: every committed write bumps the generation of each table it wrote
+(``cache_generation``), inside the writing transaction itself, and a fragment's cache key carries
+the generations of the tables it was rendered from. The first request after a write renders
+afresh; nothing stale is served. (A reader that fetched the old generation while a write
+committed can only store newer data under the older key, which the next reader skips.)
+
+What differs from one person to the next stays out of the cached HTML: views render the
+per-person parts themselves or fill the slots left in the fragment (``csrf_slot``).
+"""
+
+import hashlib
+import hmac
+import time
+from collections.abc import Callable, Iterable
+
+from flask import current_app, g, has_app_context
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from civic.caching.models import CacheGeneration
+from civic.extensions import cache, db
+
+_WRITTEN = "civic.written_tables"
+
+
+def init_app(app) -> None:
+    cache.init_app(app)
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "do_orm_execute", _do_orm_execute)
+        event.listen(Session, "before_commit", _before_commit)
+
+
+# Which tables a transaction wrote ----------------------------------------------------------------
+
+def _after_flush(session, _flush_context) -> None:
+    written = session.info.setdefault(_WRITTEN, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        written.add(obj.__table__.name)
+
+
+def _do_orm_execute(state) -> None:
+    # UPDATE/INSERT/DELETE statements sent through the session (counters, bulk inserts).
+    if state.is_update or state.is_insert or state.is_delete:
+        state.session.info.setdefault(_WRITTEN, set()).add(state.statement.table.name)
+
+
+def _before_commit(session) -> None:
+    # A savepoint's writes count when the outer transaction commits. A rolled-back transaction
+    # leaves its tables in the set: bumping them later costs one needless re-render, while
+    # forgetting a table that a savepoint shared with it would serve stale pages.
+    if session.in_nested_transaction():
+        return
+    session.flush()  # commit's own last flush comes after this hook: its tables count too
+    written = session.info.pop(_WRITTEN, None)
+    if written:
+        bump(session.connection(), written)
+        if has_app_context():
+            g.pop("civic_generations", None)  # this request may render what it just wrote
+
+
+def bump(connection, tables: Iterable[str]) -> None:
+    """Advance the generations of ``tables`` on ``connection``, in its transaction.
+
+    Tables in sorted order, so concurrent writers lock the rows in one order (no deadlock);
+    the row locks last only from here to the commit that follows.
+
+    A generation is a clock reading in microseconds (or one more than the last, if clocks
+    disagree), not a count from 0: after a restore, or tables emptied between tests, counts
+    would start again and meet keys cached for other data. Clock readings never repeat, and
+    the rows a restore brings back name exactly the state that was cached under them.
+    """
+    names = sorted(set(tables) - {CacheGeneration.__tablename__})
+    if not names:
+        return
+    now = time.time_ns() // 1000
+    postgres = connection.dialect.name == "postgresql"
+    table = CacheGeneration.__table__
+    statement = (postgresql if postgres else sqlite).insert(table).values(
+        [{"name": n, "value": now} for n in names])
+    later = (func.greatest if postgres else func.max)(table.c.value + 1, now)
+    connection.execute(statement.on_conflict_do_update(index_elements=[table.c.name],
+                                                       set_={"value": later}))
+
+
+def generations(tables: Iterable[str]) -> tuple[int, ...]:
+    """The current generations of ``tables`` (read once per request)."""
+    if "civic_generations" not in g:
+        g.civic_generations = dict(db.session.execute(
+            select(CacheGeneration.name, CacheGeneration.value)).all())
+    return tuple(g.civic_generations.get(name, 0) for name in tables)
+
+
+# Fragments ---------------------------------------------------------------------------------------
+
+def fragment(name: str, key: tuple, depends: tuple[str, ...], render: Callable[[], object]):
+    """``render()``'s value for ``key``, cached until a table in ``depends`` is written.
+
+    The key must hold everything the fragment varies by apart from the interface language
+    and the data, which are added here.
+    """
+    from civic.i18n import ui_language
+
+    full_key = f"{name}:{ui_language()}:{key!r}:{generations(depends)!r}"
+    if len(full_key) > 200:  # long search queries: keep keys short for any cache backend
+        full_key = f"{name}:{hashlib.sha256(full_key.encode()).hexdigest()}"
+    value = cache.get(full_key)
+    if value is None:
+        value = render()
+        cache.set(full_key, value)
+    return value
+
+
+def csrf_slot() -> str:
+    """What cached forms carry where the CSRF token goes; ``fill_csrf`` puts the person's in.
+
+    Derived from the secret key, so every worker (and a shared cache backend) agrees on it and
+    nobody can type it into a comment by chance.
+    """
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    return "csrf-slot-" + hmac.new(key, b"civic fragment csrf slot", "sha256").hexdigest()[:32]
+
+
+def fill_csrf(html: str) -> str:
+    slot = csrf_slot()
+    return html.replace(slot, generate_csrf()) if slot in html else html
