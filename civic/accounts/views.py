@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from civic import mail
 from civic.accounts import services
@@ -38,7 +39,7 @@ from civic.accounts.models import ROLES, User
 from civic.accounts.permissions import can, permission_required
 from civic.audit.services import record
 from civic.extensions import db, limiter, login_manager
-from civic.i18n import safe_next
+from civic.i18n import forget_language, safe_next
 from civic.spaces.models import Area, StaffArea
 
 bp = Blueprint("accounts", __name__, cli_group="users")
@@ -54,7 +55,8 @@ def load_user(session_id: str):
     user_id, _sep, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # Roles in the same query (one round trip): nearly every page and permission check asks.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
     if user is None or user.is_deleted or user.session_version != int(version):
         return None
     return user
@@ -170,6 +172,7 @@ def profile():
         current_user.display_name = form.display_name.data.strip()
         current_user.locale = form.locale.data
         db.session.commit()
+        forget_language()
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form,

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from babel import Locale, support
 from babel.numbers import format_currency
 from flask import Blueprint, current_app, g, has_request_context, redirect, request
-from flask_babel import Domain, get_babel, get_locale
+from flask_babel import Domain, get_babel, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -90,6 +90,12 @@ def ui_language() -> str:
     if "ui_language" not in g:
         g.ui_language = _select_ui_language()
     return g.ui_language
+
+
+def forget_language() -> None:
+    """The person changed their language setting: the rest of the request speaks the new one."""
+    g.pop("ui_language", None)
+    refresh()
 
 
 def select_locale() -> str:
@@ -185,9 +191,24 @@ def switch():
 
 def furigana_on() -> bool:
     """Whether this person asked for ふりがな (their setting, or the cookie for guests)."""
-    if current_user and current_user.is_authenticated:
-        return bool(current_user.furigana)
-    return request.cookies.get(FURIGANA_COOKIE) == "1"
+    if "furigana_on" not in g:
+        if current_user and current_user.is_authenticated:
+            g.furigana_on = bool(current_user.furigana)
+        else:
+            g.furigana_on = request.cookies.get(FURIGANA_COOKIE) == "1"
+    return g.furigana_on
+
+
+def _read_person_settings() -> None:
+    """Read the language and ふりがな choices while the person's row is fresh from the user loader.
+
+    Asked lazily, they were first needed after the view's commit (the flash message, the
+    ふりがな hook), which expires every loaded row: each write paid for reloading the person
+    and their roles just to learn their language.
+    """
+    if request.endpoint != "static":
+        ui_language()
+        furigana_on()
 
 
 @bp.post("/furigana")
@@ -239,6 +260,7 @@ def init_app(app):
     # Flask-Babel builds its default Domain lazily (a cached property); ours replaces it.
     babel.domain_instance = UILanguageDomain(domain=get_babel(app).default_domain)
     app.register_blueprint(bp)
+    app.before_request(_read_person_settings)
     app.after_request(_remember_query_language)
     # Registered after the compression hook (create_app order), so it runs before it.
     app.after_request(_furigana_on_html)
