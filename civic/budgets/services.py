@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from civic.audit.services import record
 from civic.budgets import rules
@@ -143,26 +144,31 @@ def ballot_of(budget: Budget, user) -> Ballot | None:
         select(Ballot).where(Ballot.budget_id == budget.id, Ballot.user_id == user.id))
 
 
-def _ballot_for_change(budget: Budget, user) -> Ballot:
-    """The resident's ballot, created (as a draft) on the first change; one per budget."""
-    ballot = ballot_of(budget, user)
-    if ballot is None:
-        db.session.add(Ballot(budget_id=budget.id, user_id=user.id, cost_limit=budget.ballot_limit,
-                              count_limit=_count_limit(budget), points_limit=_points_limit(budget)))
-        try:
-            db.session.commit()
-        except IntegrityError:  # a concurrent request of the same person created it first
-            db.session.rollback()
-        ballot = ballot_of(budget, user)
-    return ballot
+def _create_ballot(budget: Budget, user) -> None:
+    """The resident's draft ballot, created on their first change; one per budget."""
+    db.session.add(Ballot(budget_id=budget.id, user_id=user.id, cost_limit=budget.ballot_limit,
+                          count_limit=_count_limit(budget), points_limit=_points_limit(budget)))
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent request of the same person created it first
+        db.session.rollback()
 
 
-def _lock_ballot(ballot_id: int) -> Ballot:
-    """Take the ballot's row lock (UPDATE first, so SQLite also serialises) and reread it."""
-    db.session.execute(update(Ballot).where(Ballot.id == ballot_id)
-                       .values(version=Ballot.version + 1))
-    db.session.expire_all()
-    return db.session.get(Ballot, ballot_id)
+def _lock_ballot(budget: Budget, user) -> Ballot | None:
+    """Take the resident's ballot's row lock (UPDATE first, so SQLite also serialises) and reread it.
+
+    The reread (items and their projects in the same query) replaces what the session held, so
+    a change committed while this one waited for the lock is what the checks see.
+    """
+    ballot_id = db.session.execute(
+        update(Ballot).where(Ballot.budget_id == budget.id, Ballot.user_id == user.id)
+        .values(version=Ballot.version + 1).returning(Ballot.id)).scalar()
+    if ballot_id is None:
+        return None
+    return db.session.scalars(
+        select(Ballot).where(Ballot.id == ballot_id)
+        .options(joinedload(Ballot.items).joinedload(BallotItem.project))
+        .execution_options(populate_existing=True)).unique().one()
 
 
 @dataclass(frozen=True)
@@ -212,7 +218,10 @@ def _editable(budget: Budget, user, today) -> Ballot:
     problem = vote_problem(user, budget, today)
     if problem is not None:
         raise BallotError(vote_problem_message(problem))
-    ballot = _lock_ballot(_ballot_for_change(budget, user).id)
+    ballot = _lock_ballot(budget, user)
+    if ballot is None:
+        _create_ballot(budget, user)
+        ballot = _lock_ballot(budget, user)
     if ballot.is_checked_out:
         db.session.rollback()
         raise BallotError(_("Your ballot has been checked out and can no longer be changed."))
@@ -327,10 +336,10 @@ def reopen(budget: Budget, user, today) -> Ballot:
         raise BallotError(vote_problem_message(problem))
     if not budget.allow_changes:
         raise BallotError(_("Ballots of this budget cannot be changed after checkout."))
-    ballot = ballot_of(budget, user)
+    ballot = _lock_ballot(budget, user)
     if ballot is None:
+        db.session.rollback()
         raise BallotError(_("You have no ballot to change."))
-    ballot = _lock_ballot(ballot.id)
     if ballot.is_checked_out:
         ballot.state = "draft"
         ballot.receipt_hash = None

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 import civic.budgets.permissions  # noqa: F401  (declares the rules)
 from civic.accounts.permissions import can, require
@@ -45,7 +46,9 @@ RECEIPT = "budget_receipt"  # session key: the receipt code, shown once after ch
 
 
 def _budget_or_404(budget_id: int) -> Budget:
-    budget = db.session.get(Budget, budget_id)
+    # Its process and phases in the same query: visibility and "is voting open" ask for them.
+    budget = db.session.get(Budget, budget_id,
+                            options=[joinedload(Budget.process).joinedload(Process.phases)])
     if budget is None or not can("process.view", budget.process):
         abort(404)
     return budget
@@ -266,7 +269,8 @@ def change_ballot(budget_id: int):
         return _render_budget(budget, 422, str(exc))
     if _wants_json():
         return _ballot_json(budget, db.session.get(type(ballot), ballot.id))
-    return redirect(url_for("budgets.show", budget_id=budget.id, _anchor="ballot"))
+    # budget_id, not budget.id: the commit expired the budget, and reloading it costs a query.
+    return redirect(url_for("budgets.show", budget_id=budget_id, _anchor="ballot"))
 
 
 @bp.get("/budgets/<int:budget_id>/ballot/review")
