@@ -95,10 +95,10 @@ def add(user, target_type: str, target_id: int, body: str, stance: str | None = 
             raise CommentError(_("Replies can only go three levels deep."))
     comment = Comment(target_type=target_type, target_id=target_id, author_id=user.id, body=body,
                       language=content.detect(body), stance=stance, parent_id=parent.id if parent else None,
+                      root_id=(parent.root_id or parent.id) if parent else None,
                       depth=parent.depth + 1 if parent else 0)
     db.session.add(comment)
     db.session.flush()
-    comment.root_id = (parent.root_id or parent.id) if parent else None
     _bump(entry, target_id, 1)
     search.index("comment", comment.id, [(body, 1)])
     notifications.comment_posted(user, comment, _obj)

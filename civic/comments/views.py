@@ -109,6 +109,7 @@ def post(target_type: str, target_id: int):
     parent_id = request.args.get("parent", type=int)
     form = CommentForm(prefix=form_prefix(parent_id))
     if form.validate_on_submit():
+        back = entry.url(obj)  # before the commit expires obj, which would cost a reload
         try:
             comment = services.add(current_user, target_type, target_id, form.body.data,
                                    form.stance.data, parent_id)
@@ -116,7 +117,7 @@ def post(target_type: str, target_id: int):
             form.body.errors = [*form.body.errors, str(error)]
         else:
             flash(_("Your comment has been posted."), "success")
-            return _back(entry.url(obj), comment.id)
+            return _back(back, comment.id)
     return render_template("comments/form.html", form=form, back=entry.url(obj),
                            action=request.full_path), 422
 
