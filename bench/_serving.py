@@ -15,14 +15,21 @@ CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, workers: int, backlog: int = 1024):
-    """Serve ``wsgi:app`` with ``workers`` sync workers on a free loopback port; yields the port."""
+def gunicorn(env: dict, workers: int, backlog: int = 1024, worker_class: str = "gthread",
+             threads: int = 4):
+    """Serve ``wsgi:app`` with ``workers`` processes on a free loopback port; yields the port.
+
+    gthread by default: its threads overlap one request's database and Redis round trips with
+    another's Python work, and it keeps connections alive (a sync worker closes each one, so
+    every request paid for a new TCP connection). ``threads`` is ignored by sync workers.
+    """
     from tests.servers import free_port
 
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", str(backlog), "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class",
+         worker_class, "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--backlog", str(backlog), "wsgi:app"],
         cwd=ROOT, env={**os.environ, **env})
     try:
         deadline = time.monotonic() + 60
