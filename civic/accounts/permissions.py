@@ -35,7 +35,9 @@ def has_role(user, *roles: str) -> bool:
 
 
 def can(action: str, obj=None, user=None) -> bool:
-    user = current_user if user is None else user
+    # The real user object, not the proxy: rules read several attributes, and every read
+    # through ``current_user`` looks the user up again (a page asks dozens of times).
+    user = current_user._get_current_object() if user is None else user
     try:
         check = _rules[action]
     except KeyError:

@@ -15,8 +15,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload
 
 import civic.proposals.permissions  # noqa: F401  (declares the rules)
+from civic.accounts.models import User
 from civic.accounts.permissions import can, has_role, require
 from civic.accounts.services import personal_data_sections
 from civic.caching import services as caching
@@ -72,7 +74,11 @@ def highlight(text: str, query: str):
 
 
 def _proposal_or_404(proposal_id: int) -> Proposal:
-    proposal = db.session.get(Proposal, proposal_id)
+    # What every proposal page asks for (author, area, the process and its current phase) in
+    # the same query; the author's roles only if something asks.
+    proposal = db.session.get(Proposal, proposal_id, options=[
+        joinedload(Proposal.author).lazyload(User.role_rows), joinedload(Proposal.area),
+        joinedload(Proposal.process).joinedload(Process.phases)])
     # Someone else's draft is "not found", so its existence does not leak.
     if proposal is None or not can("proposal.view", proposal):
         abort(404)
@@ -86,7 +92,7 @@ def _proposal_url(proposal: Proposal) -> str:
 # Lists and search -------------------------------------------------------------------------------
 
 # The tables the shared parts of lists, threads and search results are rendered from.
-LIST_TABLES = ("proposal", "user", "area")
+LIST_TABLES = ("proposal", "user", "area", "process", "proposal_settings")
 SEARCH_TABLES = ("proposal", "comment", "user", "area", "search_term")
 SUPPORTED_SLOT = re.compile(r"<!--supported:(\d+)-->")
 
@@ -109,21 +115,22 @@ def index(slug: str):
             process, state=args.get("state"), area_id=args.get("area", type=int),
             category=args.get("category"), sort=args.get("sort", "newest"),
             page=args.get("page", 1, type=int), staff=staff, language=args.get("language"))
+        head = render_template("proposals/_list_head.html", process=process,
+                               settings=services.settings_for(process), kind_labels=KIND_LABELS)
         html = render_template(
             "proposals/_list.html", process=process, page=page, areas=areas(), args=args,
             sort=args.get("sort", "newest"), content_languages=services.languages_in(process, staff),
             states=lifecycle.STATES if staff else lifecycle.PUBLIC_STATES)
-        return html, [p.id for p in page.items]
+        return head, html, [p.id for p in page.items]
 
     # Every query argument is in the key: the pager links carry them all.
-    html, shown = caching.fragment("proposals.list", (process.id, staff, sorted(args.items(True))),
-                                   LIST_TABLES, render_list)
+    head, html, shown = caching.fragment(
+        "proposals.list", (process.id, staff, sorted(args.items(True))), LIST_TABLES, render_list)
     mine = services.my_proposals(current_user, process) if current_user.is_authenticated else []
     return render_template(
-        "proposals/index.html", process=process, settings=services.settings_for(process),
+        "proposals/index.html", process=process, head=Markup(head),  # noqa: S704  # nosec B704
         mine=mine, queue=services.staff_queue(process) if staff else [],
-        listing=fill_supported(html, services.supported_ids(current_user, shown)),
-        kind_labels=KIND_LABELS)
+        listing=fill_supported(html, services.supported_ids(current_user, shown)))
 
 
 @bp.get("/proposals/search")

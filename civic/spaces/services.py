@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from civic.accounts.models import User
 from civic.accounts.permissions import can
@@ -62,7 +63,9 @@ def visible_process_or_404(slug: str) -> Process:
 
     A draft is "not found" rather than forbidden, so its existence does not leak.
     """
-    process = db.session.scalar(select(Process).where(Process.slug == slug))
+    # Its phases in the same query: every page of a process asks which one is current.
+    process = db.session.scalars(select(Process).where(Process.slug == slug)
+                                 .options(joinedload(Process.phases))).unique().first()
     if process is None or not can("process.view", process):
         abort(404)
     return process
