@@ -52,7 +52,7 @@ SLUG = "bench-web"
 # Seeding ----------------------------------------------------------------------------------------
 
 def seed(app, rng: random.Random, proposals: int, supports: int, comments: int,
-         clients: int) -> dict:
+         residents: int) -> dict:
     """Fill the database; returns what the clients need (ids, session cookies)."""
     from flask_migrate import upgrade
 
@@ -79,11 +79,11 @@ def seed(app, rng: random.Random, proposals: int, supports: int, comments: int,
         db.session.add(process)
         db.session.flush()
 
-        # Supporters: each supports `per_person` proposals; the clients' own accounts support
+        # Supporters: each supports `per_person` proposals; the clients' residents support
         # nothing yet, so every support they post is a new one.
         per_person = 20
         supporters = -(-supports // per_person)
-        people = supporters + clients
+        people = supporters + residents
         db.session.execute(insert(User), [
             {"email": f"u{i}@bench.example.jp", "password_hash": "x", "display_name": f"住民{i}"}
             for i in range(people)])
@@ -214,8 +214,36 @@ def drive(clients: list[Browser], make, seconds: float, limit: int) -> dict:
             "rps": len(latencies) / elapsed if elapsed else 0.0}
 
 
-def requests_for(data: dict, n_clients: int):
+class Residents:
+    """The residents one client signs in as in turn when it posts supports.
+
+    The app allows a person 30 supports a minute, as a ward would; a client that posted every
+    support as one person would measure the rate limit (429s), not the app. Each resident keeps
+    their own session cookie and CSRF token.
+    """
+
+    def __init__(self, client: Browser, cookies: list[str], path: str):
+        self.sessions = []
+        for cookie in cookies:
+            client.cookie, client.csrf = cookie, None
+            client.fetch_csrf(path)
+            self.sessions.append([client.cookie, client.csrf])
+        self.current = 0
+
+    def sign_in_next(self, client: Browser) -> None:
+        self.sessions[self.current] = [client.cookie, client.csrf]  # the app may renew the cookie
+        self.current = (self.current + 1) % len(self.sessions)
+        client.cookie, client.csrf = self.sessions[self.current]
+
+
+def requests_for(data: dict, n_clients: int, residents: list[Residents]):
     big, free = data["big"], data["free"]
+
+    def support(i: int, n: int, client: Browser):
+        residents[i].sign_in_next(client)
+        # Client i posts free[i], free[i + N], … : each (resident, proposal) pair is new.
+        return "POST", f"/proposals/{free[(i + n * n_clients) % len(free)]}/support", {}
+
     list_path = f"/processes/{SLUG}/proposals"
     return {
         "hello": lambda i, n, c: ("GET", "/healthz", None),
@@ -223,9 +251,7 @@ def requests_for(data: dict, n_clients: int):
         "proposal": lambda i, n, c: ("GET", f"/proposals/{big}", None),
         "search": lambda i, n, c: ("GET", "/proposals/search?q="
                                    + quote(QUERIES[(i + n) % len(QUERIES)]), None),
-        # Client i supports free[i], free[i + N], … : each support is new.
-        "support": lambda i, n, c: ("POST", f"/proposals/{free[(i + n * n_clients) % len(free)]}"
-                                    "/support", {}),
+        "support": support,
     }
 
 
@@ -240,7 +266,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0, help="at most, per page")
     parser.add_argument("--requests", type=int, default=3000, help="at most, per page")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (processes)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--proposals", type=int, default=10_000)
     parser.add_argument("--supports", type=int, default=200_000)
     parser.add_argument("--comments", type=int, default=2_000)
@@ -257,21 +284,25 @@ def main() -> None:
             url = f"sqlite:///{tmp / 'civic.db'}"
         secret = os.urandom(24).hex()
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret}, instance_path=str(tmp))
+        # Enough residents that nobody posts more than 25 supports (warm-up included).
+        per_client = -(-(args.requests + 3 * args.clients) // (25 * args.clients))
         data = seed(app, random.Random(args.seed), args.proposals, args.supports,
-                    args.comments, args.clients)
+                    args.comments, args.clients * per_client)
         with app.app_context():
             app.extensions["sqlalchemy"].engine.dispose()
         proposals, supports, comments = data["counts"]
         print(f"seeded {proposals:,} proposals, {supports:,} supports, {comments:,} comments on "
               f"one proposal into {args.db} in {data['seconds']:.1f} s")
         env = {"DATABASE_URL": url, "SECRET_KEY": secret, "CIVIC_INSTANCE_PATH": str(tmp)}
-        port = stack.enter_context(gunicorn(env, args.workers))
-        clients = [Browser(port, cookie) for cookie in data["cookies"]]
-        for client in clients:
-            client.fetch_csrf(f"/proposals/{data['big']}")
-        makers = requests_for(data, len(clients))
-        print(f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}; {len(clients)} "
-              f"clients, at most {args.seconds:g} s or {args.requests} requests per page; "
+        port = stack.enter_context(gunicorn(env, args.workers, threads=args.threads))
+        cookies = data["cookies"]
+        clients = [Browser(port, cookie) for cookie in cookies[:args.clients]]
+        residents = [Residents(client, cookies[i::args.clients], f"/proposals/{data['big']}")
+                     for i, client in enumerate(clients)]
+        makers = requests_for(data, len(clients), residents)
+        print(f"gunicorn: {args.workers} workers × {args.threads} threads on 127.0.0.1:{port}; "
+              f"{len(clients)} clients ({per_client} residents each for supports), at most "
+              f"{args.seconds:g} s or {args.requests} requests per page; "
               f"load average before: {load()}")
         results = {}
         for page in PAGES:
