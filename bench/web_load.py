@@ -231,7 +231,9 @@ class Residents:
         self.current = 0
 
     def sign_in_next(self, client: Browser) -> None:
-        self.sessions[self.current] = [client.cookie, client.csrf]  # the app may renew the cookie
+        # The session each resident had before posting is kept, not the one the app answered
+        # with: that one carries a "thank you" message, which a browser would show and drop on
+        # the page the redirect leads to; piling them up would only grow the cookie.
         self.current = (self.current + 1) % len(self.sessions)
         client.cookie, client.csrf = self.sessions[self.current]
 

@@ -52,7 +52,7 @@ class Config:
     # Page fragments (civic.caching) live in each worker's memory: they are exact, so workers
     # need not share them, and a memory lookup beats a network round trip for 60 kB of HTML.
     CACHE_TYPE = "SimpleCache"
-    CACHE_THRESHOLD = 2000
+    CACHE_THRESHOLD = 500  # fragments per worker: at most ~30 MB even if all were comment pages
     CACHE_DEFAULT_TIMEOUT = 3600
 
     RATELIMIT_STORAGE_URI = "memory://"

@@ -298,6 +298,7 @@ def support(proposal_id: int):
                 "first."), "error")
         return redirect(url_for("accounts.verify"))
     require("proposal.support", proposal)
+    back = _proposal_url(proposal) + "#support"  # before the commit expires the proposal
     try:
         if request.form.get("withdraw"):
             services.withdraw_support(current_user, proposal)
@@ -307,7 +308,7 @@ def support(proposal_id: int):
             flash(_("Thank you for your support."), "success")
     except services.ProposalError as error:
         flash(str(error), "error")
-    return redirect(_proposal_url(proposal) + "#support")
+    return redirect(back)
 
 
 @bp.route("/proposals/<int:proposal_id>/consultation", methods=["GET", "POST"])
