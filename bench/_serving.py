@@ -15,13 +15,14 @@ CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, workers: int, backlog: int = 1024, worker_class: str = "gthread",
-             threads: int = 4):
+def gunicorn(env: dict, workers: int, backlog: int = 1024, worker_class: str = "sync",
+             threads: int = 1):
     """Serve ``wsgi:app`` with ``workers`` processes on a free loopback port; yields the port.
 
-    gthread by default: its threads overlap one request's database and Redis round trips with
-    another's Python work, and it keeps connections alive (a sync worker closes each one, so
-    every request paid for a new TCP connection). ``threads`` is ignored by sync workers.
+    ``threads`` > 1 makes gunicorn use gthread workers whatever ``worker_class`` says. On two
+    cores shared with PostgreSQL, Redis and the clients, sync workers served bench/load.py's
+    mix faster than gthread (4 × 4 threads: ~115 requests/s against ~160): the threads of one
+    process contend for its GIL, and keep-alive ties each client to one worker.
     """
     from tests.servers import free_port
 

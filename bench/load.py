@@ -222,8 +222,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=64, help="concurrent client threads")
     parser.add_argument("--workers", type=int, default=max(4, 2 * (os.cpu_count() or 2)),
                         help="gunicorn workers")
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (more than 1: gthread workers)")
     parser.add_argument("--requests", type=int, default=120, help="requests per client at most")
     parser.add_argument("--seconds", type=float, default=45, help="time limit of the load phase")
     parser.add_argument("--proposals", type=int, default=200)
@@ -260,7 +261,7 @@ def main() -> None:
     total = len(stats.latencies)
     p95 = statistics.quantiles(stats.latencies, n=20)[-1] * 1000 if total > 1 else 0.0
     print(f"{args.clients} clients, {args.workers} gunicorn {args.worker_class} workers"
-          f"{f' × {args.threads} threads' if args.worker_class == 'gthread' else ''}, "
+          f"{f' × {args.threads} threads' if args.threads > 1 else ''}, "
           f"{elapsed:.1f}s: "
           f"{total} requests ({', '.join(f'{k} {v}' for k, v in sorted(stats.by_kind.items()))})")
     print(f"requests/s {total / elapsed:.0f}, successful writes/s {stats.writes / elapsed:.0f}, "
