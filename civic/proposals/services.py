@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from civic.audit.models import AuditEvent
@@ -261,9 +261,9 @@ def support(user, proposal: Proposal) -> None:
     if not process.is_open("supports_open", ward_today()):
         raise ProposalError(_("Supports are not open in this phase."))
     # The counter moves first: the new count comes back from one atomic UPDATE, so exactly one
-    # support sees each; and the savepoints below nest inside this write's transaction. (On
-    # SQLite, pysqlite begins a transaction only at a write: a savepoint opened before any write
-    # committed the support on its own, so a concurrent withdrawal could take the count below 0.)
+    # support sees each; and it opens this write's transaction before anything else is written.
+    # (On SQLite, pysqlite begins a transaction only at a write.) The rows below are inserted
+    # with ON CONFLICT DO NOTHING, so an existing row costs no savepoint round trips.
     count = db.session.execute(
         update(Proposal).where(Proposal.id == proposal.id, Proposal.state == "published")
         .values(support_count=Proposal.support_count + 1)
@@ -271,12 +271,11 @@ def support(user, proposal: Proposal) -> None:
     if count is None:
         db.session.rollback()
         raise ProposalError(_("This proposal no longer takes supports."))
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     if settings.support_limit:
-        try:
-            with db.session.begin_nested():
-                db.session.add(SupportAllowance(user_id=user.id, process_id=process.id, used=0))
-        except IntegrityError:
-            pass
+        db.session.execute(dialect.insert(SupportAllowance)
+                           .values(user_id=user.id, process_id=process.id, used=0)
+                           .on_conflict_do_nothing())
         allowed = db.session.execute(
             update(SupportAllowance)
             .where(SupportAllowance.user_id == user.id, SupportAllowance.process_id == process.id,
@@ -286,13 +285,13 @@ def support(user, proposal: Proposal) -> None:
             db.session.rollback()
             raise ProposalError(_("You have used all %(n)d of your supports in this process.",
                                   n=settings.support_limit))
-    try:
-        with db.session.begin_nested():
-            db.session.add(Support(proposal_id=proposal.id, user_id=user.id,
-                                   process_id=process.id))
-    except IntegrityError:
+    added = db.session.execute(
+        dialect.insert(Support).values(proposal_id=proposal.id, user_id=user.id,
+                                       process_id=process.id)
+        .on_conflict_do_nothing().returning(Support.id)).scalar()
+    if added is None:
         db.session.rollback()
-        raise ProposalError(_("You already support this proposal.")) from None
+        raise ProposalError(_("You already support this proposal."))
     notifications.support_counted(user, proposal, count, settings.support_threshold)
     if settings.support_threshold:
         reached = db.session.execute(
