@@ -40,6 +40,7 @@ from civic.accounts.permissions import can, permission_required
 from civic.audit.services import record
 from civic.extensions import db, limiter, login_manager
 from civic.i18n import forget_language, safe_next
+from civic.moderation import services as moderation
 from civic.spaces.models import Area, StaffArea
 
 bp = Blueprint("accounts", __name__, cli_group="users")
@@ -55,10 +56,17 @@ def load_user(session_id: str):
     user_id, _sep, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    # Roles in the same query (one round trip): nearly every page and permission check asks.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
-    if user is None or user.is_deleted or user.session_version != int(version):
+    # Roles and whether a moderator blocked them in the same query (one round trip): nearly
+    # every page and permission check asks.
+    row = db.session.execute(
+        select(User, moderation.blocked_clause(User.id)).where(User.id == int(user_id))
+        .options(joinedload(User.role_rows))).unique().first()
+    if row is None:
         return None
+    user, blocked = row
+    if user.is_deleted or user.session_version != int(version):
+        return None
+    moderation.remember_blocked(user, blocked)
     return user
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -49,6 +49,16 @@ def target(name: str) -> Target | None:
 def load(target_type: str, target_id: int):
     entry = _targets.get(target_type)
     return (entry, db.session.get(entry.model, target_id)) if entry else (None, None)
+
+
+def blocked_clause(user_id_column):
+    """SQL that is true for a blocked person, so the sign-in loader fetches it with them."""
+    return exists().where(UserBlock.user_id == user_id_column)
+
+
+def remember_blocked(user, blocked: bool) -> None:
+    """What ``blocked_clause`` said, for ``is_blocked`` during this request."""
+    g.setdefault("_blocked_users", {})[user.id] = bool(blocked)
 
 
 def is_blocked(user) -> bool:
