@@ -60,7 +60,13 @@ def session_cookies(app, user_ids) -> list[str]:
 
 
 class Browser:
-    """One resident's browser: session cookie, keep-alive connection, the page's CSRF token."""
+    """One resident's browser: session cookie, keep-alive connection, the page's CSRF token.
+
+    It does not follow redirects. After a form is posted a real browser loads the page it is
+    sent to, which shows and drops the one-time messages ("thank you", a ballot receipt) that
+    the app put into the session; so a redirected POST leaves the session as it was before,
+    the state the browser would reach, instead of piling messages into the cookie.
+    """
 
     def __init__(self, port: int, cookie: str):
         self.port, self.cookie, self.csrf = port, cookie, None
@@ -81,9 +87,11 @@ class Browser:
             self.conn.close()
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
             raise
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie" and value.startswith(self.cookie.split("=")[0] + "="):
-                self.cookie = value.split(";", 1)[0]
+        if not (method == "POST" and response.status in (301, 302, 303)):
+            name = self.cookie.split("=")[0] + "="
+            for header, value in response.getheaders():
+                if header.lower() == "set-cookie" and value.startswith(name):
+                    self.cookie = value.split(";", 1)[0]
         if self.csrf is None and (match := CSRF.search(data)):
             self.csrf = match.group(1).decode()
         return response.status, data

@@ -231,9 +231,6 @@ class Residents:
         self.current = 0
 
     def sign_in_next(self, client: Browser) -> None:
-        # The session each resident had before posting is kept, not the one the app answered
-        # with: that one carries a "thank you" message, which a browser would show and drop on
-        # the page the redirect leads to; piling them up would only grow the cookie.
         self.current = (self.current + 1) % len(self.sessions)
         client.cookie, client.csrf = self.sessions[self.current]
 
@@ -269,7 +266,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="at most, per page")
     parser.add_argument("--requests", type=int, default=3000, help="at most, per page")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (processes)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker (more than 1 means gthread workers)")
     parser.add_argument("--proposals", type=int, default=10_000)
     parser.add_argument("--supports", type=int, default=200_000)
     parser.add_argument("--comments", type=int, default=2_000)
