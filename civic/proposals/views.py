@@ -1,4 +1,5 @@
 import re
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -93,6 +94,7 @@ def _proposal_url(proposal: Proposal) -> str:
 
 # The tables the shared parts of lists, threads and search results are rendered from.
 LIST_TABLES = ("proposal", "user", "area", "process", "proposal_settings")
+SHOW_TABLES = ("proposal", "user", "area", "process", "progress_update", "audit_event")
 SEARCH_TABLES = ("proposal", "comment", "user", "area", "search_term")
 SUPPORTED_SLOT = re.compile(r"<!--supported:(\d+)-->")
 
@@ -253,16 +255,23 @@ def show(proposal_id: int):
     if proposal.state in lifecycle.PUBLIC_STATES:
         comments_html = comment_views.section("proposal", proposal.id, request.args.get("sort"),
                                               request.args.get("cpage"), page_url)
+    def render_parts():
+        macro = partial(get_template_attribute, "proposals/_show_parts.html")
+        updates = (services.updates(proposal) if proposal.state in lifecycle.ACCOUNTABLE_STATES
+                   else [])
+        return {"head": str(macro("head")(proposal)),
+                "body": str(macro("body")(proposal, updates, UPDATE_LABELS)),
+                "history": str(macro("history")(proposal, services.history(proposal)))}
+
+    parts = caching.fragment("proposals.show", (proposal.id,), SHOW_TABLES, render_parts)
     return render_template(
-        "proposals/show.html", proposal=proposal, settings=settings,
-        comments_html=comments_html, steps=steps, step_labels=STEP_LABELS, step_form=StepForm(formdata=None),
-        supported=bool(services.supported_ids(current_user, [proposal.id])),
-        history=services.history(proposal), reviews=reviews,
+        "proposals/show.html", proposal=proposal, settings=settings, comments_html=comments_html,
+        parts={name: Markup(html) for name, html in parts.items()},  # noqa: S704  # nosec B704
+        steps=steps, step_labels=STEP_LABELS, step_form=StepForm(formdata=None),
+        supported=bool(services.supported_ids(current_user, [proposal.id])), reviews=reviews,
         review_open=services.review_open(proposal),
         summary=services.score_summary(reviews, settings.criteria)
-        if not services.review_open(proposal) else {},
-        updates=services.updates(proposal) if proposal.state in lifecycle.ACCOUNTABLE_STATES
-        else [], update_labels=UPDATE_LABELS)
+        if not services.review_open(proposal) else {})
 
 
 @bp.post("/proposals/<int:proposal_id>/steps/<name>")

@@ -153,3 +153,23 @@ def test_search_finds_a_proposal_written_after_the_same_search_was_cached(
     assert client.get(url).text.count("proposal-card") == 1
     make_proposal(process, make_user(), title="学童の夏休み", body="夏休みの居場所")
     assert client.get(url).text.count("proposal-card") == 2
+
+
+def test_a_proposal_page_shows_each_step_answer_and_edit_at_once(
+        app, make_user, make_process, make_proposal):
+    from civic.proposals import services as proposals
+
+    process = make_process(features=FEATURES)
+    author = make_user()
+    proposal = make_proposal(process, author, body="最初の本文")
+    staff = make_user(roles=("staff",))
+    reader = app.test_client()
+    url = f"/proposals/{proposal.id}"
+    assert "最初の本文" in reader.get(url).text  # cached now
+    proposals.take_step(staff, proposal, "evaluate")
+    proposals.take_step(staff, proposal, "accept", "予算の範囲で実施します")
+    page = reader.get(url).text
+    assert "予算の範囲で実施します" in page and "proposal.accept" in page  # answer, history
+    proposal.body = "書き直した本文"
+    db.session.commit()
+    assert "書き直した本文" in reader.get(url).text
