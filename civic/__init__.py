@@ -21,7 +21,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     settings.load(app, config)
     app.jinja_env.add_extension("jinja2.ext.do")
 
-    from civic import errors, i18n, security
+    from civic import errors, i18n, layout, security
     from civic.caching import services as caching
     from civic.extensions import compress, csrf, db, limiter, login_manager, migrate
 
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     i18n.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    layout.init_app(app)
 
     from civic.maintenance import cli as maintenance
 

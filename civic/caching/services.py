@@ -89,6 +89,9 @@ def bump(connection, tables: Iterable[str]) -> None:
 
 def generations(tables: Iterable[str]) -> tuple[int, ...]:
     """The current generations of ``tables`` (read once per request)."""
+    tables = tuple(tables)
+    if not tables:
+        return ()
     if "civic_generations" not in g:
         g.civic_generations = dict(db.session.execute(
             select(CacheGeneration.name, CacheGeneration.value)).all())
@@ -115,17 +118,23 @@ def fragment(name: str, key: tuple, depends: tuple[str, ...], render: Callable[[
     return value
 
 
-def csrf_slot() -> str:
-    """What cached forms carry where the CSRF token goes; ``fill_csrf`` puts the person's in.
+def slot(name: str) -> str:
+    """A placeholder that cached HTML carries where something per request goes (``name``).
 
     Derived from the secret key, so every worker (and a shared cache backend) agrees on it and
     nobody can type it into a comment by chance.
     """
     key = current_app.config["SECRET_KEY"]
     key = key.encode() if isinstance(key, str) else key
-    return "csrf-slot-" + hmac.new(key, b"civic fragment csrf slot", "sha256").hexdigest()[:32]
+    digest = hmac.new(key, b"civic fragment slot " + name.encode(), "sha256").hexdigest()
+    return f"{name}-slot-{digest[:32]}"
+
+
+def csrf_slot() -> str:
+    """What cached forms carry where the CSRF token goes; ``fill_csrf`` puts the person's in."""
+    return slot("csrf")
 
 
 def fill_csrf(html: str) -> str:
-    slot = csrf_slot()
-    return html.replace(slot, generate_csrf()) if slot in html else html
+    token_slot = csrf_slot()
+    return html.replace(token_slot, generate_csrf()) if token_slot in html else html

@@ -1,0 +1,58 @@
+"""The shared page chrome comes from the cache, but each person still sees their own header."""
+
+import re
+
+from civic.caching import services as caching
+from civic.notifications import services as notifications
+from tests.conftest import PASSWORD, csrf_token_from, login, make_app
+
+
+def _next_fields(html: str) -> list[str]:
+    return re.findall(r'name="next" value="([^"]*)"', html)
+
+
+def test_each_person_sees_their_own_links_bell_token_and_way_back(
+        database_url, ctx, make_user):
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    resident, staff = make_user(), make_user(roles=("staff",))
+    notifications.notify(resident.id, "comment", actor=staff, subject="返信がありました",
+                         endpoint="spaces.home", url_values={})
+    from civic.extensions import db
+
+    db.session.commit()
+
+    def signed_in(user):
+        client = app.test_client()
+        token = csrf_token_from(client.get("/login").text)
+        client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                    "csrf_token": token})
+        return client
+
+    resident_client, staff_client = signed_in(resident), signed_in(staff)
+    resident_page = resident_client.get("/accessibility").text
+    staff_page = staff_client.get("/accessibility").text
+    assert '<span class="count" aria-hidden="true">1</span>' in resident_page
+    assert 'class="count"' not in staff_page
+    assert "/staff" in staff_page and "/staff" not in resident_page
+    assert csrf_token_from(resident_page) != csrf_token_from(staff_page)
+    assert caching.slot("csrf") not in resident_page + staff_page
+    assert _next_fields(resident_page) == ["/accessibility"] * 2
+    elsewhere = resident_client.get("/processes?a=1&b=%3Cx%3E").text
+    assert _next_fields(elsewhere) == ["/processes?a=1&amp;b=%3Cx%3E"] * 2
+    assert caching.slot("here") not in elsewhere
+
+    guest = app.test_client().get("/accessibility").text
+    assert "/login" in guest and 'class="bell"' not in guest
+
+
+def test_the_bell_counts_down_when_read(client, make_user):
+    user = make_user()
+    notifications.notify(user.id, "comment", actor=None, subject="お知らせ",
+                         endpoint="spaces.home", url_values={})
+    from civic.extensions import db
+
+    db.session.commit()
+    login(client, user)
+    assert '<span class="count" aria-hidden="true">1</span>' in client.get("/").text
+    client.post("/notifications/read")
+    assert 'class="count"' not in client.get("/").text
