@@ -165,8 +165,8 @@ def seed(app, rng: random.Random, proposals: int, supports: int, comments: int,
         seconds = time.perf_counter() - started
 
         cookies = session_cookies(app, user_ids[supporters:])
-        unsupported = sorted(set(proposal_ids) - set(counts) - {big})
-        return {"big": big, "cookies": cookies, "free": unsupported or proposal_ids,
+        return {"big": big, "cookies": cookies, "proposals": [p for p in proposal_ids if p != big],
+                "residents": user_ids[supporters:],
                 "seconds": seconds, "counts": (len(proposal_ids), len(support_rows),
                                                len(comment_ids))}
 
@@ -214,34 +214,38 @@ def drive(clients: list[Browser], make, seconds: float, limit: int) -> dict:
             "rps": len(latencies) / elapsed if elapsed else 0.0}
 
 
-class Residents:
-    """The residents one client signs in as in turn when it posts supports.
+class Supporters:
+    """Who posts the next support, and for which proposal, across all clients.
 
-    The app allows a person 30 supports a minute, as a ward would; a client that posted every
-    support as one person would measure the rate limit (429s), not the app. Each resident keeps
-    their own session cookie and CSRF token.
+    The app allows a person 30 supports a minute, as a ward would; one client posting every
+    support as one person would measure the rate limit (429s), not the app. So the k-th support
+    of the run, whichever client sends it, is resident k mod R's support for the proposal
+    k div R: every one is new, and nobody posts more than ⌈supports ÷ R⌉. Each resident keeps
+    their own session cookie and CSRF token. These residents support nothing in the seed.
     """
 
-    def __init__(self, client: Browser, cookies: list[str], path: str):
+    def __init__(self, port: int, cookies: list[str], proposals: list[int], path: str):
+        browser = Browser(port, cookies[0])
         self.sessions = []
         for cookie in cookies:
-            client.cookie, client.csrf = cookie, None
-            client.fetch_csrf(path)
-            self.sessions.append([client.cookie, client.csrf])
-        self.current = 0
+            browser.cookie, browser.csrf = cookie, None
+            browser.fetch_csrf(path)
+            self.sessions.append((browser.cookie, browser.csrf))
+        self.proposals, self.lock, self.count = proposals, threading.Lock(), 0
 
-    def sign_in_next(self, client: Browser) -> None:
-        self.current = (self.current + 1) % len(self.sessions)
-        client.cookie, client.csrf = self.sessions[self.current]
+    def next(self) -> tuple[str, str, int]:
+        with self.lock:
+            k, self.count = self.count, self.count + 1
+        cookie, csrf = self.sessions[k % len(self.sessions)]
+        return cookie, csrf, self.proposals[k // len(self.sessions) % len(self.proposals)]
 
 
-def requests_for(data: dict, n_clients: int, residents: list[Residents]):
-    big, free = data["big"], data["free"]
+def requests_for(data: dict, supporters: Supporters):
+    big = data["big"]
 
-    def support(i: int, n: int, client: Browser):
-        residents[i].sign_in_next(client)
-        # Client i posts free[i], free[i + N], … : each (resident, proposal) pair is new.
-        return "POST", f"/proposals/{free[(i + n * n_clients) % len(free)]}/support", {}
+    def support(_i: int, _n: int, client: Browser):
+        client.cookie, client.csrf, proposal = supporters.next()
+        return "POST", f"/proposals/{proposal}/support", {}
 
     list_path = f"/processes/{SLUG}/proposals"
     return {
@@ -285,9 +289,9 @@ def main() -> None:
         secret = os.urandom(24).hex()
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret}, instance_path=str(tmp))
         # Enough residents that nobody posts more than 25 supports (warm-up included).
-        per_client = -(-(args.requests + 3 * args.clients) // (25 * args.clients))
+        residents = max(args.clients, -(-(args.requests + 3 * args.clients) // 25))
         data = seed(app, random.Random(args.seed), args.proposals, args.supports,
-                    args.comments, args.clients * per_client)
+                    args.comments, residents)
         with app.app_context():
             app.extensions["sqlalchemy"].engine.dispose()
         proposals, supports, comments = data["counts"]
@@ -297,11 +301,12 @@ def main() -> None:
         port = stack.enter_context(gunicorn(env, args.workers, threads=args.threads))
         cookies = data["cookies"]
         clients = [Browser(port, cookie) for cookie in cookies[:args.clients]]
-        residents = [Residents(client, cookies[i::args.clients], f"/proposals/{data['big']}")
-                     for i, client in enumerate(clients)]
-        makers = requests_for(data, len(clients), residents)
+        for client in clients:
+            client.fetch_csrf(f"/proposals/{data['big']}")
+        supporters = Supporters(port, cookies, data["proposals"], f"/proposals/{data['big']}")
+        makers = requests_for(data, supporters)
         print(f"gunicorn: {args.workers} workers × {args.threads} threads on 127.0.0.1:{port}; "
-              f"{len(clients)} clients ({per_client} residents each for supports), at most "
+              f"{len(clients)} clients ({residents} residents take turns posting supports), at most "
               f"{args.seconds:g} s or {args.requests} requests per page; "
               f"load average before: {load()}")
         results = {}
@@ -313,6 +318,16 @@ def main() -> None:
             print(f"{page:>9}: {r['n']:5d} requests, p50 {r['p50']:6.1f} ms, p95 {r['p95']:6.1f} "
                   f"ms, {r['rps']:7.1f} req/s, errors {r['errors']}")
         print(f"load average after: {load()}")
+        with app.app_context():
+            from sqlalchemy import func
+
+            from civic.extensions import db
+            from civic.proposals.models import Support
+
+            added = db.session.scalar(select(func.count()).select_from(Support).where(
+                Support.user_id.in_(data["residents"])))
+        print(f"supports the clients' residents added: {added:,} rows for "
+              f"{supporters.count:,} POSTs (warm-up included)")
     figures = {}
     for page, r in results.items():
         figures[f"p50_{page}_ms"] = round(r["p50"], 1)
