@@ -16,6 +16,10 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
                 or str(Path(__file__).resolve().parent.parent / "instance"))
     app = Flask(__name__, instance_path=instance)
 
+    from civic.forms import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter  # before any blueprint adds a route
+
     from civic import config as settings
 
     settings.load(app, config)

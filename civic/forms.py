@@ -1,6 +1,28 @@
 """Form pieces shared by every package."""
 
+from werkzeug.routing import IntegerConverter
 from wtforms.validators import NumberRange as _NumberRange
+
+# Ids and counts from requests must fit the database's integer columns: PostgreSQL refuses to
+# compare a larger number with them (out of range), and the request would fail with a 500
+# instead of a "not found" or the form's message.
+DB_INT_MAX = 2**31 - 1
+
+
+def db_int(raw: str) -> int:
+    """``int()`` for request values that go into queries; too large is not a number of ours."""
+    value = int(raw)
+    if not -DB_INT_MAX <= value <= DB_INT_MAX:
+        raise ValueError("out of the database's integer range")
+    return value
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` in routes, up to what an id column holds (a larger one is a 404)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 class NumberRange(_NumberRange):

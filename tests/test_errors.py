@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import make_app
+from tests.conftest import login, make_app
 
 
 def test_not_found_is_a_translated_page(client, ctx):
@@ -63,3 +63,19 @@ def test_security_headers_are_set(client, ctx):
     assert "object-src 'none'" in csp and "base-uri 'none'" in csp
     assert "frame-ancestors 'none'" in csp and "nonce-" in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_numbers_too_large_for_the_database_are_not_found_not_500(
+        client, make_user, make_area, make_process, make_proposal):
+    # PostgreSQL refuses to compare them with integer columns; SQLite would not notice.
+    huge = "9" * 20
+    process = make_process(features=("supports_open", "comments_open"))
+    proposal = make_proposal(process, make_user())
+    assert client.get(f"/proposals/{huge}").status_code == 404
+    assert client.get(f"/processes/{process.slug}/proposals?area={huge}&page={huge}"
+                      ).status_code == 200
+    assert client.get(f"/processes?area={huge}").status_code == 200
+    login(client, make_user(area=make_area()))
+    reply = client.post(f"/comments/proposal/{proposal.id}?parent={huge}",
+                        data={"comment-body": "返信"})
+    assert reply.status_code < 500

@@ -30,6 +30,7 @@ from civic.budgets.models import Budget, BudgetProject
 from civic.comments import services as comments
 from civic.comments import views as comment_views
 from civic.extensions import db, limiter, person_or_address
+from civic.forms import db_int
 from civic.spaces import services as spaces_services
 from civic.spaces.models import Phase, Process
 from civic.spaces.services import visible_process_or_404
@@ -254,8 +255,8 @@ def save_ballot(budget_id: int):
 def change_ballot(budget_id: int):
     """Add or remove one project (the JS calls these as the checkboxes change)."""
     budget = _budget_or_404(budget_id)
-    project_id = request.form.get("project", type=int)
-    points = request.form.get("points", type=int)
+    project_id = request.form.get("project", type=db_int)
+    points = request.form.get("points", type=db_int)
     today = ward_today()
     try:
         if request.path.endswith("/add"):

@@ -26,6 +26,7 @@ from civic.cafe import rotation, services
 from civic.cafe.forms import CafeForm, JoinForm, NoteForm
 from civic.cafe.models import Cafe, CafeNote
 from civic.extensions import db, limiter
+from civic.forms import db_int
 from civic.spaces.services import visible_process_or_404
 from civic.timeutil import ward_today
 
@@ -138,10 +139,7 @@ def qr(cafe_id: int):
 
 
 def _form_int(name: str) -> int | None:
-    try:
-        return int(request.form.get(name, ""))
-    except ValueError:
-        return None
+    return request.form.get(name, type=db_int)
 
 
 @bp.post("/cafes/<int:cafe_id>/console/<action>")

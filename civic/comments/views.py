@@ -12,6 +12,7 @@ from civic.comments import services
 from civic.comments.forms import STANCE_LABELS, CommentForm, form_prefix
 from civic.comments.models import Comment
 from civic.extensions import db, limiter, person_or_address
+from civic.forms import db_int
 from civic.moderation import services as moderation
 
 bp = Blueprint("comments", __name__)
@@ -106,7 +107,7 @@ def _back(url: str, comment_id: int | None = None):
 def post(target_type: str, target_id: int):
     entry, obj = _url(target_type, target_id)
     require("comment.create", (entry, obj))
-    parent_id = request.args.get("parent", type=int)
+    parent_id = request.args.get("parent", type=db_int)
     form = CommentForm(prefix=form_prefix(parent_id))
     if form.validate_on_submit():
         back = entry.url(obj)  # before the commit expires obj, which would cost a reload

@@ -23,6 +23,7 @@ import civic.insights.tasks  # noqa: F401  (registers the jobs)
 from civic.accounts.permissions import require
 from civic.audit.services import record
 from civic.extensions import db
+from civic.forms import db_int
 from civic.insights import csvio, services
 from civic.insights.forms import (
     AnalysisForm,
@@ -244,7 +245,7 @@ def _theme_page(analysis, theme, rename=None, merge=None, split=None, status=200
     split = split or SplitForm()
     split.subthemes.choices = [(s.id, s.label) for s in subthemes]
     q = request.args.get("q", "").strip()[:200]
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=db_int))
     comments, total = services.theme_comments(theme, q, page, PER_PAGE)
     parent = db.session.get(AnalysisTheme, theme.parent_id) if theme.parent_id else None
     return render_template(

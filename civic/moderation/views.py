@@ -7,6 +7,7 @@ from civic.accounts.models import User
 from civic.accounts.permissions import permission_required, require
 from civic.accounts.services import personal_data_sections
 from civic.extensions import db, limiter, person_or_address
+from civic.forms import db_int
 from civic.moderation import services
 from civic.moderation.forms import REASON_LABELS, BlockForm, DecisionForm, ReportForm
 from civic.moderation.models import STATES, ModerationItem
@@ -55,7 +56,7 @@ def queue():
     state = request.args.get("state", "pending")
     if state not in STATES:
         state = "pending"
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=db_int))
     return render_template("moderation/queue.html", rows=services.queue(state, page), state=state,
                            page=page, decision=DecisionForm(formdata=None),
                            blocked=services.blocked_users(), block_form=BlockForm(formdata=None))

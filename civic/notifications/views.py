@@ -7,6 +7,7 @@ import civic.notifications.permissions  # noqa: F401  (declares the rules)
 from civic import mail
 from civic.accounts.permissions import permission_required
 from civic.accounts.services import personal_data_sections
+from civic.forms import db_int
 from civic.notifications import services
 from civic.notifications.forms import PreferencesForm
 
@@ -31,7 +32,7 @@ def notification_preferences_form() -> PreferencesForm:
 @bp.get("/notifications")
 @permission_required("notifications.view")
 def index():
-    page = services.page_for(current_user, request.args.get("page", 1, type=int))
+    page = services.page_for(current_user, request.args.get("page", 1, type=db_int))
     return render_template("notifications/index.html", page=page)
 
 
@@ -52,7 +53,7 @@ def mark_read(notification_id: int):
     if services.get(current_user, notification_id) is None:
         abort(404)
     services.mark_read(current_user, notification_id)
-    return redirect(url_for("notifications.index", page=request.args.get("page", type=int)))
+    return redirect(url_for("notifications.index", page=request.args.get("page", type=db_int)))
 
 
 @bp.post("/notifications/read")

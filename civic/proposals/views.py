@@ -26,6 +26,7 @@ from civic.caching import services as caching
 from civic.comments import services as comments
 from civic.comments import views as comment_views
 from civic.extensions import db, limiter, person_or_address
+from civic.forms import db_int
 from civic.i18n import content_language_name
 from civic.i18n.content import CONTENT_LANGUAGES
 from civic.moderation import services as moderation
@@ -114,9 +115,9 @@ def index(slug: str):
 
     def render_list():
         page = services.list_page(
-            process, state=args.get("state"), area_id=args.get("area", type=int),
+            process, state=args.get("state"), area_id=args.get("area", type=db_int),
             category=args.get("category"), sort=args.get("sort", "newest"),
-            page=args.get("page", 1, type=int), staff=staff, language=args.get("language"))
+            page=args.get("page", 1, type=db_int), staff=staff, language=args.get("language"))
         head = render_template("proposals/_list_head.html", process=process,
                                settings=services.settings_for(process), kind_labels=KIND_LABELS)
         html = render_template(
@@ -144,7 +145,7 @@ def search():
     results = ""
     if query:
         staff = has_role(current_user, "staff")
-        page, cpage = request.args.get("page", 1, type=int), request.args.get("cpage", 1, type=int)
+        page, cpage = request.args.get("page", 1, type=db_int), request.args.get("cpage", 1, type=db_int)
 
         def render_results():
             return render_template(

@@ -8,6 +8,7 @@ import civic.spaces.permissions  # noqa: F401  (declares the rules)
 from civic.accounts.permissions import permission_required
 from civic.audit.services import record
 from civic.extensions import db
+from civic.forms import db_int
 from civic.spaces import services
 from civic.spaces.forms import AreaForm, PhaseForm, PinPhaseForm, ProcessForm
 from civic.spaces.models import FEATURES, Area, Phase, Process
@@ -38,7 +39,7 @@ def home():
 @bp.get("/processes")
 def processes():
     today = ward_today()
-    area_id = request.args.get("area", type=int)
+    area_id = request.args.get("area", type=db_int)
     statement = select(Process).where(Process.published.is_(True)).order_by(
         Process.created_at.desc())
     if area_id:
