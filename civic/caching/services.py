@@ -10,6 +10,7 @@ What differs from one person to the next stays out of the cached HTML: views ren
 per-person parts themselves or fill the slots left in the fragment (``csrf_slot``).
 """
 
+import functools
 import hashlib
 import hmac
 import time
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from civic.caching.models import CacheGeneration
 from civic.extensions import cache, db
+from civic.i18n import ui_language
 
 _WRITTEN = "civic.written_tables"
 
@@ -106,8 +108,6 @@ def fragment(name: str, key: tuple, depends: tuple[str, ...], render: Callable[[
     The key must hold everything the fragment varies by apart from the interface language
     and the data, which are added here.
     """
-    from civic.i18n import ui_language
-
     full_key = f"{name}:{ui_language()}:{key!r}:{generations(depends)!r}"
     if len(full_key) > 200:  # long search queries: keep keys short for any cache backend
         full_key = f"{name}:{hashlib.sha256(full_key.encode()).hexdigest()}"
@@ -124,8 +124,13 @@ def slot(name: str) -> str:
     Derived from the secret key, so every worker (and a shared cache backend) agrees on it and
     nobody can type it into a comment by chance.
     """
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
+    return _slot(current_app.config["SECRET_KEY"], name)
+
+
+@functools.lru_cache(maxsize=64)
+def _slot(secret: str | bytes, name: str) -> str:
+    # Asked several times by every page; the HMAC only changes with the key.
+    key = secret.encode() if isinstance(secret, str) else secret
     digest = hmac.new(key, b"civic fragment slot " + name.encode(), "sha256").hexdigest()
     return f"{name}-slot-{digest[:32]}"
 
