@@ -1,3 +1,4 @@
+import functools
 import json
 
 import click
@@ -16,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from civic import mail
@@ -51,16 +52,22 @@ login_manager.login_message = _l("Please log in to continue.")
 login_manager.login_message_category = "info"
 
 
+@functools.cache
+def _signed_in():
+    # Roles and whether a moderator blocked them in the same query (one round trip): nearly
+    # every page and permission check asks. Built once, at first use (the options need every
+    # model mapped), as every request with a session runs it (see
+    # notifications.services._UNREAD).
+    return (select(User, moderation.blocked_clause(User.id))
+            .where(User.id == bindparam("user_id")).options(joinedload(User.role_rows)))
+
+
 @login_manager.user_loader
 def load_user(session_id: str):
     user_id, _sep, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    # Roles and whether a moderator blocked them in the same query (one round trip): nearly
-    # every page and permission check asks.
-    row = db.session.execute(
-        select(User, moderation.blocked_clause(User.id)).where(User.id == int(user_id))
-        .options(joinedload(User.role_rows))).unique().first()
+    row = db.session.execute(_signed_in(), {"user_id": int(user_id)}).unique().first()
     if row is None:
         return None
     user, blocked = row

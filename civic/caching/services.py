@@ -89,14 +89,16 @@ def bump(connection, tables: Iterable[str]) -> None:
                                                        set_={"value": later}))
 
 
+_ALL_GENERATIONS = select(CacheGeneration.name, CacheGeneration.value)
+
+
 def generations(tables: Iterable[str]) -> tuple[int, ...]:
     """The current generations of ``tables`` (read once per request)."""
     tables = tuple(tables)
     if not tables:
         return ()
     if "civic_generations" not in g:
-        g.civic_generations = dict(db.session.execute(
-            select(CacheGeneration.name, CacheGeneration.value)).all())
+        g.civic_generations = dict(db.session.execute(_ALL_GENERATIONS).all())
     return tuple(g.civic_generations.get(name, 0) for name in tables)
 
 

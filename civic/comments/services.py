@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from civic.comments.models import MAX_DEPTH, STANCES, Comment, CommentVote
@@ -225,13 +225,19 @@ def thread_page(target_type: str, target_id: int, sort: str | None = "oldest", p
     return result
 
 
+# Built once: every page with comments asks, and building a statement and its cache key costs the
+# ORM more than running it (see notifications.services._UNREAD).
+_VOTES = select(CommentVote.comment_id, CommentVote.value).where(
+    CommentVote.user_id == bindparam("user_id"),
+    CommentVote.comment_id.in_(bindparam("comment_ids", expanding=True)))
+
+
 def votes_of(user, comment_ids: list[int]) -> dict[int, int]:
     """The person's votes (+1 / -1) among these comments."""
     if user is None or not getattr(user, "is_authenticated", False) or not comment_ids:
         return {}
-    return dict(db.session.execute(
-        select(CommentVote.comment_id, CommentVote.value)
-        .where(CommentVote.user_id == user.id, CommentVote.comment_id.in_(comment_ids))).all())
+    return dict(db.session.execute(_VOTES, {"user_id": user.id,
+                                            "comment_ids": list(comment_ids)}).all())
 
 
 def page_of(comment: Comment, per_page: int = PER_PAGE) -> int:

@@ -1,10 +1,11 @@
 """Proposals: writing, the lifecycle steps, supports (賛同), 事前相談, 審査, progress and search."""
 
+import functools
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -42,10 +43,14 @@ class ProposalError(Exception):
 
 # Settings ---------------------------------------------------------------------------------------
 
+# Built once, as the hot paths (lists, pages, supports) ask on every request: building a statement
+# and its cache key costs the ORM more than running it (see notifications.services._UNREAD).
+_SETTINGS = select(ProposalSettings).where(ProposalSettings.process_id == bindparam("process_id"))
+
+
 def settings_for(process) -> ProposalSettings:
     """The process's proposals settings; an unsaved default one when staff never set them."""
-    found = db.session.scalar(select(ProposalSettings)
-                              .where(ProposalSettings.process_id == process.id))
+    found = db.session.scalar(_SETTINGS, {"process_id": process.id})
     return found or ProposalSettings(process_id=process.id, kind="citizen", theme="",
                                      categories=[], criteria=list(DEFAULT_CRITERIA))
 
@@ -178,12 +183,21 @@ def languages_in(process, staff=False) -> list[str]:
     return [code for code in content.CONTENT_LANGUAGES if code in found]
 
 
+# The list page's per-person queries, built once (see notifications.services._UNREAD): the rest
+# of the list usually comes from the fragment cache, which leaves these as most of its cost.
+_MY_PROPOSALS = (select(Proposal.id, Proposal.title, Proposal.state)
+                 .where(Proposal.author_id == bindparam("user_id"),
+                        Proposal.process_id == bindparam("process_id"))
+                 .order_by(Proposal.created_at.desc()))
+_SUPPORTED = select(Support.proposal_id).where(
+    Support.user_id == bindparam("user_id"),
+    Support.proposal_id.in_(bindparam("proposal_ids", expanding=True)))
+
+
 def my_proposals(user, process) -> list:
     """The person's proposals in the process, as (id, title, state) rows for the list page."""
-    return db.session.execute(select(Proposal.id, Proposal.title, Proposal.state)
-                              .where(Proposal.author_id == user.id,
-                                     Proposal.process_id == process.id)
-                              .order_by(Proposal.created_at.desc())).all()
+    return db.session.execute(_MY_PROPOSALS, {"user_id": user.id,
+                                              "process_id": process.id}).all()
 
 
 def staff_queue(process) -> list[Proposal]:
@@ -252,8 +266,8 @@ def find_comments(query: str, process=None, page: int = 1) -> Page:
 def supported_ids(user, proposal_ids) -> set[int]:
     if not getattr(user, "is_authenticated", False) or not proposal_ids:
         return set()
-    return set(db.session.scalars(select(Support.proposal_id).where(
-        Support.user_id == user.id, Support.proposal_id.in_(list(proposal_ids)))))
+    return set(db.session.scalars(_SUPPORTED, {"user_id": user.id,
+                                               "proposal_ids": list(proposal_ids)}))
 
 
 def support(user, proposal: Proposal) -> None:
@@ -269,17 +283,14 @@ def support(user, proposal: Proposal) -> None:
     # statements address the tables, not the mapped classes: the ORM's bookkeeping for them
     # (synchronising loaded objects) cost more than the statements, and nothing reads the
     # proposal's count before the commit expires it.
-    proposals = Proposal.__table__
-    count = db.session.execute(
-        update(proposals).where(proposals.c.id == proposal.id, proposals.c.state == "published")
-        .values(support_count=proposals.c.support_count + 1)
-        .returning(proposals.c.support_count)).scalar()
+    dialect = db.session.get_bind().dialect.name
+    row = {"proposal": proposal.id, "user": user.id, "process": process.id}
+    count = db.session.execute(_count_support(), row).scalar()
     if count is None:
         db.session.rollback()
         raise ProposalError(_("This proposal no longer takes supports."))
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     if settings.support_limit:
-        db.session.execute(dialect.insert(SupportAllowance)
+        db.session.execute(_insert(dialect)(SupportAllowance)
                            .values(user_id=user.id, process_id=process.id, used=0)
                            .on_conflict_do_nothing())
         allowed = db.session.execute(
@@ -291,11 +302,7 @@ def support(user, proposal: Proposal) -> None:
             db.session.rollback()
             raise ProposalError(_("You have used all %(n)d of your supports in this process.",
                                   n=settings.support_limit))
-    supports = Support.__table__
-    added = db.session.execute(
-        dialect.insert(supports).values(proposal_id=proposal.id, user_id=user.id,
-                                        process_id=process.id)
-        .on_conflict_do_nothing().returning(supports.c.id)).scalar()
+    added = db.session.execute(_add_support(dialect), row).scalar()
     if added is None:
         db.session.rollback()
         raise ProposalError(_("You already support this proposal."))
@@ -310,6 +317,28 @@ def support(user, proposal: Proposal) -> None:
                    threshold=settings.support_threshold)
             notifications.proposal_moved(None, proposal, "evaluation")
     db.session.commit()
+
+
+def _insert(dialect: str):
+    return (postgresql if dialect == "postgresql" else sqlite).insert
+
+
+@functools.cache
+def _count_support():
+    proposals = Proposal.__table__
+    return (update(proposals)
+            .where(proposals.c.id == bindparam("proposal"), proposals.c.state == "published")
+            .values(support_count=proposals.c.support_count + 1)
+            .returning(proposals.c.support_count))
+
+
+@functools.cache
+def _add_support(dialect: str):
+    supports = Support.__table__
+    return (_insert(dialect)(supports)
+            .values(proposal_id=bindparam("proposal"), user_id=bindparam("user"),
+                    process_id=bindparam("process"))
+            .on_conflict_do_nothing().returning(supports.c.id))
 
 
 def withdraw_support(user, proposal: Proposal) -> None:

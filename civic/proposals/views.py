@@ -1,3 +1,4 @@
+import functools
 import re
 from functools import partial
 
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 import civic.proposals.permissions  # noqa: F401  (declares the rules)
@@ -75,12 +77,18 @@ def highlight(text: str, query: str):
                            for piece, hit in search_text.highlight(text, query))
 
 
-def _proposal_or_404(proposal_id: int) -> Proposal:
+@functools.cache
+def _proposal_page():
     # What every proposal page asks for (author, area, the process and its current phase) in
-    # the same query; the author's roles only if something asks.
-    proposal = db.session.get(Proposal, proposal_id, options=[
+    # the same query; the author's roles only if something asks. Built once, at first use (the
+    # options need every model mapped; see notifications.services._UNREAD).
+    return select(Proposal).where(Proposal.id == bindparam("proposal_id")).options(
         joinedload(Proposal.author).lazyload(User.role_rows), joinedload(Proposal.area),
-        joinedload(Proposal.process).joinedload(Process.phases)])
+        joinedload(Proposal.process).joinedload(Process.phases))
+
+
+def _proposal_or_404(proposal_id: int) -> Proposal:
+    proposal = db.session.scalars(_proposal_page(), {"proposal_id": proposal_id}).unique().first()
     # Someone else's draft is "not found", so its existence does not leak.
     if proposal is None or not can("proposal.view", proposal):
         abort(404)

@@ -1,10 +1,11 @@
 """Processes: what is open where, and what a person can do in it today."""
 
+import functools
 import secrets
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from civic.accounts.models import User
@@ -58,14 +59,21 @@ def open_processes(user, today) -> list[ProcessCard]:
     return sorted(cards, key=rank)
 
 
+@functools.cache
+def _process_by_slug():
+    # Its phases in the same query: every page of a process asks which one is current. Built
+    # once, at first use (the options need every model mapped), as every process page asks
+    # (see notifications.services._UNREAD).
+    return select(Process).where(Process.slug == bindparam("slug")).options(
+        joinedload(Process.phases))
+
+
 def visible_process_or_404(slug: str) -> Process:
     """The process at ``slug`` if the current person may see it.
 
     A draft is "not found" rather than forbidden, so its existence does not leak.
     """
-    # Its phases in the same query: every page of a process asks which one is current.
-    process = db.session.scalars(select(Process).where(Process.slug == slug)
-                                 .options(joinedload(Process.phases))).unique().first()
+    process = db.session.scalars(_process_by_slug(), {"slug": slug}).unique().first()
     if process is None or not can("process.view", process):
         abort(404)
     return process
