@@ -54,6 +54,9 @@ class Config:
     CACHE_TYPE = "SimpleCache"
     CACHE_THRESHOLD = 500  # fragments per worker: at most ~30 MB even if all were comment pages
     CACHE_DEFAULT_TIMEOUT = 3600
+    # Per-person values (the bell's count, which proposals someone supports) are small but many:
+    # they get a cache of their own, so they never push the shared page fragments out.
+    CIVIC_PERSONAL_CACHE_THRESHOLD = 5000
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -52,6 +52,7 @@ csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()
 cache = Cache()  # fragments of busy pages, see civic.caching
+personal_cache = Cache()  # small per-person values (counts, ids), see civic.caching
 limiter = Limiter(key_func=get_remote_address)
 
 

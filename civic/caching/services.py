@@ -16,14 +16,14 @@ import hmac
 import time
 from collections.abc import Callable, Iterable
 
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from civic.caching.models import CacheGeneration
-from civic.extensions import cache, db
+from civic.extensions import cache, db, personal_cache
 from civic.i18n import ui_language
 
 _WRITTEN = "civic.written_tables"
@@ -31,6 +31,10 @@ _WRITTEN = "civic.written_tables"
 
 def init_app(app) -> None:
     cache.init_app(app)
+    personal_cache.init_app(app, config={
+        "CACHE_TYPE": app.config["CACHE_TYPE"], "CACHE_DEFAULT_TIMEOUT":
+        app.config["CACHE_DEFAULT_TIMEOUT"],
+        "CACHE_THRESHOLD": app.config["CIVIC_PERSONAL_CACHE_THRESHOLD"]})
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _do_orm_execute)
@@ -93,13 +97,21 @@ _ALL_GENERATIONS = select(CacheGeneration.name, CacheGeneration.value)
 
 
 def generations(tables: Iterable[str]) -> tuple[int, ...]:
-    """The current generations of ``tables`` (read once per request)."""
+    """The current generations of ``tables`` (read once per request).
+
+    Outside a request (a CLI command, a job, a test's own app context) they are read every
+    time: such an app context can outlive writes made elsewhere.
+    """
     tables = tuple(tables)
     if not tables:
         return ()
-    if "civic_generations" not in g:
-        g.civic_generations = dict(db.session.execute(_ALL_GENERATIONS).all())
-    return tuple(g.civic_generations.get(name, 0) for name in tables)
+    if not has_request_context():
+        known = dict(db.session.execute(_ALL_GENERATIONS).all())
+    else:
+        if "civic_generations" not in g:
+            g.civic_generations = dict(db.session.execute(_ALL_GENERATIONS).all())
+        known = g.civic_generations
+    return tuple(known.get(name, 0) for name in tables)
 
 
 # Fragments ---------------------------------------------------------------------------------------
@@ -110,13 +122,29 @@ def fragment(name: str, key: tuple, depends: tuple[str, ...], render: Callable[[
     The key must hold everything the fragment varies by apart from the interface language
     and the data, which are added here.
     """
-    full_key = f"{name}:{ui_language()}:{key!r}:{generations(depends)!r}"
-    if len(full_key) > 200:  # long search queries: keep keys short for any cache backend
+    return _cached(cache, f"{name}:{ui_language()}", key, depends, render)
+
+
+def personal(name: str, user_id: int, key: tuple, depends: tuple[str, ...],
+             compute: Callable[[], object]):
+    """``compute()``'s value for one person, cached like a fragment until a table in ``depends``
+    is written.
+
+    For the small per-person values that pages ask on every view (the bell's count, which of
+    the shown proposals someone supports): with the page itself cached, their queries were most
+    of a page's remaining cost. The value must not be None.
+    """
+    return _cached(personal_cache, f"{name}:{user_id}", key, depends, compute)
+
+
+def _cached(store, name: str, key: tuple, depends: tuple[str, ...], compute: Callable[[], object]):
+    full_key = f"{name}:{key!r}:{generations(depends)!r}"
+    if len(full_key) > 200:  # long search queries, many ids: keep keys short for any backend
         full_key = f"{name}:{hashlib.sha256(full_key.encode()).hexdigest()}"
-    value = cache.get(full_key)
+    value = store.get(full_key)
     if value is None:
-        value = render()
-        cache.set(full_key, value)
+        value = compute()
+        store.set(full_key, value)
     return value
 
 

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from civic.caching import services as caching
 from civic.comments.models import MAX_DEPTH, STANCES, Comment, CommentVote
 from civic.extensions import db
 from civic.i18n import content
@@ -236,8 +237,10 @@ def votes_of(user, comment_ids: list[int]) -> dict[int, int]:
     """The person's votes (+1 / -1) among these comments."""
     if user is None or not getattr(user, "is_authenticated", False) or not comment_ids:
         return {}
-    return dict(db.session.execute(_VOTES, {"user_id": user.id,
-                                            "comment_ids": list(comment_ids)}).all())
+    ids = sorted(comment_ids)
+    return caching.personal(
+        "comments.votes", user.id, tuple(ids), ("comment_vote",),
+        lambda: dict(db.session.execute(_VOTES, {"user_id": user.id, "comment_ids": ids}).all()))
 
 
 def page_of(comment: Comment, per_page: int = PER_PAGE) -> int:

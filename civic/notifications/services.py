@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from civic.accounts.models import User
+from civic.caching import services as caching
 from civic.comments.models import Comment
 from civic.extensions import db
 from civic.notifications.milestones import is_milestone
@@ -97,7 +98,8 @@ _UNREAD = select(func.count()).select_from(Notification).where(
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return db.session.scalar(_UNREAD, {"user_id": user.id})
+    return caching.personal("notifications.unread", user.id, (), ("notification",),
+                            lambda: db.session.scalar(_UNREAD, {"user_id": user.id}))
 
 
 def page_for(user, page: int = 1) -> Page:

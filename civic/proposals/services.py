@@ -2,6 +2,7 @@
 
 import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from civic.audit.models import AuditEvent
 from civic.audit.services import record
+from civic.caching import services as caching
 from civic.comments.models import Comment
 from civic.extensions import db
 from civic.i18n import content
@@ -194,10 +196,18 @@ _SUPPORTED = select(Support.proposal_id).where(
     Support.proposal_id.in_(bindparam("proposal_ids", expanding=True)))
 
 
-def my_proposals(user, process) -> list:
+class MyProposal(NamedTuple):
+    id: int
+    title: str
+    state: str
+
+
+def my_proposals(user, process) -> list[MyProposal]:
     """The person's proposals in the process, as (id, title, state) rows for the list page."""
-    return db.session.execute(_MY_PROPOSALS, {"user_id": user.id,
-                                              "process_id": process.id}).all()
+    return caching.personal(
+        "proposals.mine", user.id, (process.id,), ("proposal",),
+        lambda: [MyProposal(*row) for row in db.session.execute(
+            _MY_PROPOSALS, {"user_id": user.id, "process_id": process.id})])
 
 
 def staff_queue(process) -> list[Proposal]:
@@ -266,8 +276,10 @@ def find_comments(query: str, process=None, page: int = 1) -> Page:
 def supported_ids(user, proposal_ids) -> set[int]:
     if not getattr(user, "is_authenticated", False) or not proposal_ids:
         return set()
-    return set(db.session.scalars(_SUPPORTED, {"user_id": user.id,
-                                               "proposal_ids": list(proposal_ids)}))
+    ids = sorted(proposal_ids)
+    return caching.personal(
+        "proposals.supported", user.id, tuple(ids), ("support",),
+        lambda: set(db.session.scalars(_SUPPORTED, {"user_id": user.id, "proposal_ids": ids})))
 
 
 def support(user, proposal: Proposal) -> None:

@@ -79,6 +79,7 @@ def test_the_list_shows_every_new_support_and_only_my_badge(
     supports = re.compile(r"賛同(\d+)件")
 
     assert supports.search(bob_client.get(url).text)[1] == "0"  # now cached
+    assert "賛同済み" not in alice_client.get(url).text  # her (empty) supports too
     alice_client.post(f"/proposals/{proposal.id}/support")
     alice_page, bob_page = alice_client.get(url).text, bob_client.get(url).text
     assert supports.search(bob_page)[1] == "1"
@@ -88,6 +89,34 @@ def test_the_list_shows_every_new_support_and_only_my_badge(
     alice_client.post(f"/proposals/{proposal.id}/support", data={"withdraw": "1"})
     assert badge not in alice_client.get(url).text
     assert supports.search(bob_client.get(url).text)[1] == "0"
+
+
+def test_the_bell_and_my_proposals_follow_every_write_and_stay_with_their_person(
+        app, ctx, make_user, make_area, make_process, make_proposal):
+    area = make_area()
+    process = make_process(features=FEATURES)
+    author, neighbour = make_user(area=area), make_user(area=area)
+    proposal = make_proposal(process, author, title="花壇の手入れ")
+    author_client, neighbour_client = _client(app, author), _client(app, neighbour)
+    url = f"/processes/{process.slug}/proposals"
+    bell = re.compile(r'<span class="count"[^>]*>(\d+)</span>')
+
+    def mine(client) -> str:
+        page = client.get(url).text
+        return page.split('id="mine-title"', 1)[1].split("</section>", 1)[0] \
+            if 'id="mine-title"' in page else ""
+
+    assert not bell.search(author_client.get(url).text)  # now cached: nothing unread
+    comments.add(neighbour, "proposal", proposal.id, "手伝います")
+    assert bell.search(author_client.get(url).text)[1] == "1"
+    assert not bell.search(neighbour_client.get(url).text)
+    author_client.post("/notifications/read")
+    assert not bell.search(author_client.get(url).text)
+
+    assert "花壇の手入れ" in mine(author_client) and mine(neighbour_client) == ""
+    make_proposal(process, neighbour, title="防災倉庫の点検")
+    assert "防災倉庫の点検" in mine(neighbour_client)
+    assert "防災倉庫の点検" not in mine(author_client)
 
 
 def test_comment_votes_edit_links_and_csrf_tokens_stay_with_their_person(
