@@ -78,17 +78,20 @@ def highlight(text: str, query: str):
 
 
 @functools.cache
-def _proposal_page():
+def _proposal_query(page: bool):
     # What every proposal page asks for (author, area, the process and its current phase) in
-    # the same query; the author's roles only if something asks. Built once, at first use (the
-    # options need every model mapped; see notifications.services._UNREAD).
-    return select(Proposal).where(Proposal.id == bindparam("proposal_id")).options(
-        joinedload(Proposal.author).lazyload(User.role_rows), joinedload(Proposal.area),
-        joinedload(Proposal.process).joinedload(Process.phases))
+    # the same query; the author's roles only if something asks. A support needs only the
+    # process and its phases. Built once, at first use (the options need every model mapped;
+    # see notifications.services._UNREAD).
+    process = joinedload(Proposal.process).joinedload(Process.phases)
+    options = [joinedload(Proposal.author).lazyload(User.role_rows), joinedload(Proposal.area),
+               process] if page else [process]
+    return select(Proposal).where(Proposal.id == bindparam("proposal_id")).options(*options)
 
 
-def _proposal_or_404(proposal_id: int) -> Proposal:
-    proposal = db.session.scalars(_proposal_page(), {"proposal_id": proposal_id}).unique().first()
+def _proposal_or_404(proposal_id: int, page: bool = True) -> Proposal:
+    proposal = db.session.scalars(_proposal_query(page),
+                                  {"proposal_id": proposal_id}).unique().first()
     # Someone else's draft is "not found", so its existence does not leak.
     if proposal is None or not can("proposal.view", proposal):
         abort(404)
@@ -310,7 +313,7 @@ def step(proposal_id: int, name: str):
 @login_required
 @limiter.limit("30 per minute;300 per hour", key_func=person_or_address)
 def support(proposal_id: int):
-    proposal = _proposal_or_404(proposal_id)
+    proposal = _proposal_or_404(proposal_id, page=False)
     if current_user.residency is None:
         flash(_("Only verified residents can support proposals. Please verify your residency "
                 "first."), "error")
