@@ -297,7 +297,7 @@ def support(user, proposal: Proposal) -> None:
     # proposal's count before the commit expires it.
     dialect = db.session.get_bind().dialect.name
     row = {"proposal": proposal.id, "user": user.id, "process": process.id}
-    count = db.session.execute(_count_support(), row).scalar()
+    count = db.session.execute(_COUNT_SUPPORT, row).scalar()
     if count is None:
         db.session.rollback()
         raise ProposalError(_("This proposal no longer takes supports."))
@@ -335,13 +335,11 @@ def _insert(dialect: str):
     return (postgresql if dialect == "postgresql" else sqlite).insert
 
 
-@functools.cache
-def _count_support():
-    proposals = Proposal.__table__
-    return (update(proposals)
-            .where(proposals.c.id == bindparam("proposal"), proposals.c.state == "published")
-            .values(support_count=proposals.c.support_count + 1)
-            .returning(proposals.c.support_count))
+_COUNT_SUPPORT = (update(Proposal.__table__)
+                  .where(Proposal.__table__.c.id == bindparam("proposal"),
+                         Proposal.__table__.c.state == "published")
+                  .values(support_count=Proposal.__table__.c.support_count + 1)
+                  .returning(Proposal.__table__.c.support_count))
 
 
 @functools.cache

@@ -1,6 +1,5 @@
-import functools
 import re
-from functools import partial
+from functools import cache, partial
 
 from flask import (
     Blueprint,
@@ -77,7 +76,7 @@ def highlight(text: str, query: str):
                            for piece, hit in search_text.highlight(text, query))
 
 
-@functools.cache
+@cache
 def _proposal_query(page: bool):
     # What every proposal page asks for (author, area, the process and its current phase) in
     # the same query; the author's roles only if something asks. A support needs only the
