@@ -34,7 +34,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
 
     SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: SQLite under instance/
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Closed server connections are caught at checkout without a query (see
+    # extensions._server_still_there); ones a firewall dropped silently are renewed hourly.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": 3600}
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
