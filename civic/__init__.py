@@ -25,11 +25,12 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     settings.load(app, config)
     app.jinja_env.add_extension("jinja2.ext.do")
 
-    from civic import errors, i18n, layout, security
+    from civic import errors, i18n, layout, security, transactions
     from civic.caching import services as caching
     from civic.extensions import compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    transactions.init_app(app)
     caching.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True)

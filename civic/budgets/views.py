@@ -35,6 +35,7 @@ from civic.spaces import services as spaces_services
 from civic.spaces.models import Phase, Process
 from civic.spaces.services import visible_process_or_404
 from civic.timeutil import ward_today
+from civic.transactions import read_only
 
 bp = Blueprint("budgets", __name__, cli_group="budgets")
 bp.app_template_global("budgets_for")(services.budgets_of)
@@ -188,6 +189,7 @@ def _render_budget(budget: Budget, status: int = 200, error: str | None = None,
 
 
 @bp.get("/budgets/<int:budget_id>")
+@read_only
 def show(budget_id: int):
     return _render_budget(_budget_or_404(budget_id))
 

@@ -45,6 +45,7 @@ from civic.proposals.models import Proposal, ProposalImage
 from civic.search import text as search_text
 from civic.spaces.models import Process
 from civic.spaces.services import areas, visible_process_or_404
+from civic.transactions import read_only
 
 bp = Blueprint("proposals", __name__)
 
@@ -118,6 +119,7 @@ def fill_supported(html: str, supported: set[int]) -> Markup:
 
 
 @bp.get("/processes/<slug>/proposals")
+@read_only
 def index(slug: str):
     process = visible_process_or_404(slug)
     staff = has_role(current_user, "staff")
@@ -249,6 +251,7 @@ def image(proposal_id: int):
 # The proposal page ------------------------------------------------------------------------------
 
 @bp.get("/proposals/<int:proposal_id>")
+@read_only
 def show(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     settings = services.settings_for(proposal.process)

@@ -14,6 +14,7 @@ from civic.spaces.forms import AreaForm, PhaseForm, PinPhaseForm, ProcessForm
 from civic.spaces.models import FEATURES, Area, Phase, Process
 from civic.spaces.services import visible_process_or_404
 from civic.timeutil import ward_today
+from civic.transactions import read_only
 
 bp = Blueprint("spaces", __name__)
 
@@ -30,6 +31,7 @@ bp.app_template_global("feature_actions")(lambda: FEATURE_ACTIONS)
 
 
 @bp.get("/")
+@read_only
 def home():
     today = ward_today()
     return render_template("spaces/home.html", cards=services.open_processes(current_user, today),
@@ -37,6 +39,7 @@ def home():
 
 
 @bp.get("/processes")
+@read_only
 def processes():
     today = ward_today()
     area_id = request.args.get("area", type=db_int)
@@ -49,6 +52,7 @@ def processes():
 
 
 @bp.get("/processes/<slug>")
+@read_only
 def process(slug: str):
     process = visible_process_or_404(slug)
     today = ward_today()
