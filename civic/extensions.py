@@ -13,6 +13,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
@@ -33,6 +34,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def insert_for(dialect: str):
+    """``insert`` of the database in use (a dialect name): it has ON CONFLICT, both ours do."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert
 
 
 @event.listens_for(Engine, "connect")

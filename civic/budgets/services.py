@@ -13,14 +13,14 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.audit.services import record
 from civic.budgets import rules
 from civic.budgets.models import Ballot, BallotItem, Budget, BudgetProject
-from civic.extensions import db
+from civic.extensions import db, insert_for
 from civic.timeutil import utcnow
 
 # Our methods in pabulib's terms.
@@ -144,14 +144,22 @@ def ballot_of(budget: Budget, user) -> Ballot | None:
         select(Ballot).where(Ballot.budget_id == budget.id, Ballot.user_id == user.id))
 
 
-def _create_ballot(budget: Budget, user) -> None:
-    """The resident's draft ballot, created on their first change; one per budget."""
-    db.session.add(Ballot(budget_id=budget.id, user_id=user.id, cost_limit=budget.ballot_limit,
-                          count_limit=_count_limit(budget), points_limit=_points_limit(budget)))
-    try:
-        db.session.commit()
-    except IntegrityError:  # a concurrent request of the same person created it first
-        db.session.rollback()
+def _new_ballot(budget: Budget, user) -> Ballot | None:
+    """The resident's draft ballot, created by their first change in that change's transaction.
+
+    None if a concurrent first change of the same person created it first (ON CONFLICT DO
+    NOTHING waits for that one to commit): the caller then takes that ballot's lock. A refused
+    first change leaves no empty ballot behind.
+    """
+    statement = (insert_for(db.session.get_bind().dialect.name)(Ballot)
+                 .values(budget_id=budget.id, user_id=user.id, cost_limit=budget.ballot_limit,
+                         count_limit=_count_limit(budget), points_limit=_points_limit(budget))
+                 .on_conflict_do_nothing(index_elements=["budget_id", "user_id"])
+                 .returning(Ballot))
+    ballot = db.session.scalars(statement).one_or_none()
+    if ballot is not None:
+        set_committed_value(ballot, "items", [])  # a new ballot has none: no query to ask
+    return ballot
 
 
 def _lock_ballot(budget: Budget, user) -> Ballot | None:
@@ -218,10 +226,7 @@ def _editable(budget: Budget, user, today) -> Ballot:
     problem = vote_problem(user, budget, today)
     if problem is not None:
         raise BallotError(vote_problem_message(problem))
-    ballot = _lock_ballot(budget, user)
-    if ballot is None:
-        _create_ballot(budget, user)
-        ballot = _lock_ballot(budget, user)
+    ballot = _lock_ballot(budget, user) or _new_ballot(budget, user) or _lock_ballot(budget, user)
     if ballot.is_checked_out:
         db.session.rollback()
         raise BallotError(_("Your ballot has been checked out and can no longer be changed."))
@@ -238,10 +243,21 @@ def vote_problem_message(problem: str) -> str:
 
 
 def _write(ballot: Ballot, choices: list[Choice]) -> None:
-    db.session.execute(delete(BallotItem).where(BallotItem.ballot_id == ballot.id))
-    for position, choice in enumerate(choices):
-        db.session.add(BallotItem(ballot_id=ballot.id, project_id=choice.project.id,
-                                  position=position, points=choice.points))
+    """Make ``choices`` the ballot's projects, writing only the rows that change.
+
+    Projects that stay keep their place; new ones go after them, in the order given.
+    """
+    wanted = {choice.project.id: choice for choice in choices}
+    for item in list(ballot.items):
+        choice = wanted.pop(item.project_id, None)
+        if choice is None:
+            ballot.items.remove(item)  # delete-orphan: the row is deleted
+        elif item.points != choice.points:
+            item.points = choice.points
+    after = max((item.position for item in ballot.items), default=-1) + 1
+    for offset, choice in enumerate(wanted.values()):
+        ballot.items.append(BallotItem(project=choice.project, position=after + offset,
+                                       points=choice.points))
     ballot.total_cost = sum(c.project.cost for c in choices)
     ballot.total_points = sum(c.points or 0 for c in choices)
     ballot.project_count = len(choices)

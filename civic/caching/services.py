@@ -19,11 +19,10 @@ from collections.abc import Callable, Iterable
 from flask import current_app, g, has_app_context, has_request_context
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from civic.caching.models import CacheGeneration
-from civic.extensions import cache, db, personal_cache
+from civic.extensions import cache, db, insert_for, personal_cache
 from civic.i18n import ui_language
 
 _WRITTEN = "civic.written_tables"
@@ -86,7 +85,7 @@ def bump(connection, tables: Iterable[str]) -> None:
     now = time.time_ns() // 1000
     postgres = connection.dialect.name == "postgresql"
     table = CacheGeneration.__table__
-    statement = (postgresql if postgres else sqlite).insert(table).values(
+    statement = insert_for(connection.dialect.name)(table).values(
         [{"name": n, "value": now} for n in names])
     later = (func.greatest if postgres else func.max)(table.c.value + 1, now)
     connection.execute(statement.on_conflict_do_update(index_elements=[table.c.name],

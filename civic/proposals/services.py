@@ -7,14 +7,13 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from civic.audit.models import AuditEvent
 from civic.audit.services import record
 from civic.caching import services as caching
 from civic.comments.models import Comment
-from civic.extensions import db
+from civic.extensions import db, insert_for
 from civic.i18n import content
 from civic.notifications import services as notifications
 from civic.proposals import lifecycle
@@ -302,7 +301,7 @@ def support(user, proposal: Proposal) -> None:
         db.session.rollback()
         raise ProposalError(_("This proposal no longer takes supports."))
     if settings.support_limit:
-        db.session.execute(_insert(dialect)(SupportAllowance)
+        db.session.execute(insert_for(dialect)(SupportAllowance)
                            .values(user_id=user.id, process_id=process.id, used=0)
                            .on_conflict_do_nothing())
         allowed = db.session.execute(
@@ -331,10 +330,6 @@ def support(user, proposal: Proposal) -> None:
     db.session.commit()
 
 
-def _insert(dialect: str):
-    return (postgresql if dialect == "postgresql" else sqlite).insert
-
-
 _COUNT_SUPPORT = (update(Proposal.__table__)
                   .where(Proposal.__table__.c.id == bindparam("proposal"),
                          Proposal.__table__.c.state == "published")
@@ -345,7 +340,7 @@ _COUNT_SUPPORT = (update(Proposal.__table__)
 @functools.cache
 def _add_support(dialect: str):
     supports = Support.__table__
-    return (_insert(dialect)(supports)
+    return (insert_for(dialect)(supports)
             .values(proposal_id=bindparam("proposal"), user_id=bindparam("user"),
                     process_id=bindparam("process"))
             .on_conflict_do_nothing().returning(supports.c.id))

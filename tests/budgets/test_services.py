@@ -36,6 +36,29 @@ def test_knapsack_minimum_share_needed_to_check_out(make_budget, voter):
     assert services.checkout(budget, voter, ward_today())
 
 
+def test_a_change_writes_only_its_project_and_the_others_keep_their_place(make_budget, voter):
+    budget = make_budget(costs=(100, 200, 300, 400), amount=2000)
+    a, b, c, d = _ids(budget)
+    today = ward_today()
+    for project in (a, b, c):
+        services.add_project(budget, voter, project, today)
+    rows = {i.project_id: i.id for i in services.ballot_of(budget, voter).items}
+    services.remove_project(budget, voter, b, today)
+    services.add_project(budget, voter, d, today)
+    ballot = services.ballot_of(budget, voter)
+    assert [i.project_id for i in ballot.items] == [a, c, d]
+    assert {i.project_id: i.id for i in ballot.items if i.project_id != d} == {
+        a: rows[a], c: rows[c]}  # rows kept, not deleted and inserted again
+    assert (ballot.total_cost, ballot.project_count) == (800, 3)
+
+
+def test_a_refused_first_change_leaves_no_empty_ballot(make_budget, voter):
+    budget = make_budget(costs=(2000,), amount=1000)
+    with pytest.raises(services.BallotError):
+        services.add_project(budget, voter, _ids(budget)[0], ward_today())
+    assert services.ballot_of(budget, voter) is None
+
+
 def test_approval_counts_projects_not_cost(make_budget, voter):
     budget = make_budget(costs=(900, 900, 900), amount=1000, voting_method="approval",
                          min_projects=2, max_projects=2)
