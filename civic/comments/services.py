@@ -44,13 +44,17 @@ class Target:
     can_view: Callable[[object, object], bool]
     can_comment: Callable[[object, object], bool]
     counter: object = None  # a column of ``model`` kept equal to the number of live comments
+    # Loader options for what can_view and can_comment read (e.g. the process and its phases),
+    # so that checking them costs no further queries.
+    options: Callable[[], list] | None = None
 
 
 _targets: dict[str, Target] = {}
 
 
-def register_target(name: str, model: type, *, url, can_view, can_comment, counter=None) -> None:
-    _targets[name] = Target(name, model, url, can_view, can_comment, counter)
+def register_target(name: str, model: type, *, url, can_view, can_comment, counter=None,
+                    options=None) -> None:
+    _targets[name] = Target(name, model, url, can_view, can_comment, counter, options)
 
 
 def target(name: str) -> Target | None:
@@ -61,7 +65,8 @@ def load_target(name: str, target_id: int):
     entry = _targets.get(name)
     if entry is None:
         return None, None
-    return entry, db.session.get(entry.model, target_id)
+    options = entry.options() if entry.options else None
+    return entry, db.session.get(entry.model, target_id, options=options)
 
 
 def _bump(entry: Target, target_id: int, delta: int) -> None:
@@ -101,7 +106,7 @@ def add(user, target_type: str, target_id: int, body: str, stance: str | None = 
     db.session.add(comment)
     db.session.flush()
     _bump(entry, target_id, 1)
-    search.index("comment", comment.id, [(body, 1)])
+    search.index("comment", comment.id, [(body, 1)], new=True)
     notifications.comment_posted(user, comment, _obj)
     db.session.commit()
     return comment

@@ -2,6 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import inspect
 
 import civic.comments.permissions  # noqa: F401  (declares the rules)
 import civic.moderation.permissions  # noqa: F401
@@ -118,7 +119,8 @@ def post(target_type: str, target_id: int):
             form.body.errors = [*form.body.errors, str(error)]
         else:
             flash(_("Your comment has been posted."), "success")
-            return _back(back, comment.id)
+            # Its id from the identity: comment.id would reload the comment the commit expired.
+            return _back(back, inspect(comment).identity[0])
     return render_template("comments/form.html", form=form, back=entry.url(obj),
                            action=request.full_path), 422
 

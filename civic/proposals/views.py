@@ -429,7 +429,8 @@ comments.register_target(
     "proposal", Proposal, url=_proposal_url,
     can_view=lambda user, p: can("proposal.view", p, user=user),
     can_comment=lambda user, p: can("proposal.comment", p, user=user),
-    counter=Proposal.comment_count)
+    counter=Proposal.comment_count,
+    options=lambda: [joinedload(Proposal.process).joinedload(Process.phases)])
 moderation.register("proposal", Proposal, url=_proposal_url, label=lambda p: p.title)
 if services.personal_data not in personal_data_sections:
     personal_data_sections.append(services.personal_data)

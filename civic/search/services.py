@@ -17,10 +17,15 @@ from civic.search.models import SearchTerm
 DOCUMENTS = {"proposal": SearchTerm.proposal_id, "comment": SearchTerm.comment_id}
 
 
-def index(document: str, document_id: int, texts: Iterable[tuple[str, int]]) -> None:
-    """Replace the document's terms; ``texts`` are (text, weight) pairs, e.g. a title counts 3×."""
+def index(document: str, document_id: int, texts: Iterable[tuple[str, int]], *,
+          new: bool = False) -> None:
+    """Replace the document's terms; ``texts`` are (text, weight) pairs, e.g. a title counts 3×.
+
+    ``new``: the document was just created, so it has no terms to drop yet.
+    """
     column = DOCUMENTS[document]
-    drop(document, document_id)
+    if not new:
+        drop(document, document_id)
     weights: Counter = Counter()
     for value, weight in texts:
         for term, count in text.terms(value).items():
