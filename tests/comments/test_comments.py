@@ -22,9 +22,10 @@ def test_threads_nest_three_levels_with_stance_and_counter(
     alice, bob = make_user(), make_user()
     login(client, alice)
     url = f"/comments/proposal/{proposal.id}"
-    assert client.post(url, data={"comment-body": "賛成です", "comment-stance": "for"}
-                       ).status_code == 302
+    posted = client.post(url, data={"comment-body": "賛成です", "comment-stance": "for"})
     top = db.session.scalar(select(Comment))
+    assert posted.status_code == 302
+    assert posted.location.endswith(f"/proposals/{proposal.id}#comment-{top.id}")
     other = type(client)(client.application)
     login(other, bob)
     other.post(f"{url}?parent={top.id}", data={f"reply{top.id}-body": "なぜですか"})
