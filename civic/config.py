@@ -61,7 +61,7 @@ class Config:
     CIVIC_PERSONAL_CACHE_THRESHOLD = 5000
 
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False  # Retry-After goes on refusals only (errors._http_error)
 
     # Outgoing mail; with no host, messages are printed to the console (development).
     CIVIC_SMTP_HOST = None

@@ -1,11 +1,13 @@
 """Translated error pages; an unexpected failure never shows a traceback to a resident."""
 
+import time
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from civic.extensions import db
+from civic.extensions import db, limiter
 
 MESSAGES = {
     400: (_l("Bad request"),
@@ -30,7 +32,13 @@ def render_error(code: int, detail: str | None = None):
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return render_error(error.code)
+    response = render_error(error.code)
+    if error.code == 429 and (limit := limiter.current_limit) is not None:
+        # Only refusals say when to come back: rate-limit headers on every response cost each
+        # limited request two more trips to the limit storage (Redis when shared).
+        body, code = response
+        return body, code, {"Retry-After": str(max(1, int(limit.reset_at - time.time())))}
+    return response
 
 
 def _csrf_error(error: CSRFError):
