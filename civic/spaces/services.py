@@ -44,6 +44,7 @@ def open_processes(user, today) -> list[ProcessCard]:
     mine = my_area_ids(user)
     processes = db.session.scalars(
         select(Process).where(Process.published.is_(True)).order_by(Process.created_at.desc())
+        .options(joinedload(Process.area))  # each card names its area
     ).all()
     cards = [
         ProcessCard(process, process.current_phase(today), process.area_id in mine)
