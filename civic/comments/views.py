@@ -71,6 +71,10 @@ def section(target_type: str, target_id: int, sort: str | None, cpage, page_url)
     if has_role(person, "moderator") or moderation.is_blocked(person):
         return Markup(render(person, cached=False)[0])  # noqa: S704 - rendered by Jinja  # nosec B704
     signed = signed_in(person)
+    if signed:
+        # Blocked people got their own rendering above; the shared reader never asks the
+        # database whether account 0 is blocked.
+        moderation.remember_blocked(SharedReader, False)
     html, authors, shown = caching.fragment(
         "comments.section", (target_type, target_id, sort, cpage, signed, may_comment),
         THREAD_TABLES, lambda: render(SharedReader() if signed else person, cached=True))
