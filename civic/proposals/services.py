@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import joinedload
 
+from civic.accounts.models import User
 from civic.audit.models import AuditEvent
 from civic.audit.services import record
 from civic.caching import services as caching
@@ -154,6 +155,13 @@ def visible_filter(viewer_is_staff: bool, states=None):
     return conditions
 
 
+@functools.cache
+def _card() -> tuple:
+    # What a proposal card shows: its author's name (not their roles) and its area. Built at
+    # first use: the options need every model mapped.
+    return joinedload(Proposal.author).lazyload(User.role_rows), joinedload(Proposal.area)
+
+
 def list_page(process, *, state=None, area_id=None, category=None, sort="newest", page=1,
               staff=False, language=None) -> Page:
     states = None
@@ -172,8 +180,7 @@ def list_page(process, *, state=None, area_id=None, category=None, sort="newest"
         "supported": (Proposal.support_count.desc(), Proposal.id.desc()),
         "commented": (Proposal.comment_count.desc(), Proposal.id.desc()),
     }[sort if sort in SORTS else "newest"]
-    statement = (select(Proposal).where(*where).order_by(*order)
-                 .options(joinedload(Proposal.author), joinedload(Proposal.area)))
+    statement = (select(Proposal).where(*where).order_by(*order).options(*_card()))
     return _paged(statement, select(func.count()).select_from(Proposal).where(*where), page)
 
 
@@ -240,8 +247,7 @@ def find(query: str, process=None, page: int = 1, staff: bool = False) -> Page:
     page = min(max(1, page), pages)
     ids = ranked[(page - 1) * PER_PAGE:page * PER_PAGE]
     loaded = {p.id: p for p in db.session.scalars(
-        select(Proposal).where(Proposal.id.in_(ids))
-        .options(joinedload(Proposal.author), joinedload(Proposal.area))).unique()} if ids else {}
+        select(Proposal).where(Proposal.id.in_(ids)).options(*_card())).unique()} if ids else {}
     return Page([loaded[i] for i in ids], page, pages, len(ranked))
 
 
