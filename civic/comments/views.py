@@ -71,13 +71,14 @@ def section(target_type: str, target_id: int, sort: str | None, cpage, page_url)
     if has_role(person, "moderator") or moderation.is_blocked(person):
         return Markup(render(person, cached=False)[0])  # noqa: S704 - rendered by Jinja  # nosec B704
     signed = signed_in(person)
+    reader = SharedReader() if signed else person
     if signed:
         # Blocked people got their own rendering above; the shared reader never asks the
         # database whether account 0 is blocked.
-        moderation.remember_blocked(SharedReader, False)
+        moderation.remember_blocked(reader, False)
     html, authors, shown = caching.fragment(
         "comments.section", (target_type, target_id, sort, cpage, signed, may_comment),
-        THREAD_TABLES, lambda: render(SharedReader() if signed else person, cached=True))
+        THREAD_TABLES, lambda: render(reader, cached=True))
     if signed and person.id in authors:
         return Markup(render(person, cached=False)[0])  # noqa: S704  # nosec B704
     for comment_id, value in services.votes_of(person, shown).items():

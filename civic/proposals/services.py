@@ -156,9 +156,9 @@ def visible_filter(viewer_is_staff: bool, states=None):
 
 
 @functools.cache
-def _card() -> tuple:
-    # What a proposal card shows: its author's name (not their roles) and its area. Built at
-    # first use: the options need every model mapped.
+def card_options() -> tuple:
+    # What a proposal card and page show: its author's name (not their roles) and its area.
+    # Built at first use: the options need every model mapped.
     return joinedload(Proposal.author).lazyload(User.role_rows), joinedload(Proposal.area)
 
 
@@ -180,7 +180,7 @@ def list_page(process, *, state=None, area_id=None, category=None, sort="newest"
         "supported": (Proposal.support_count.desc(), Proposal.id.desc()),
         "commented": (Proposal.comment_count.desc(), Proposal.id.desc()),
     }[sort if sort in SORTS else "newest"]
-    statement = (select(Proposal).where(*where).order_by(*order).options(*_card()))
+    statement = (select(Proposal).where(*where).order_by(*order).options(*card_options()))
     return _paged(statement, select(func.count()).select_from(Proposal).where(*where), page)
 
 
@@ -247,7 +247,7 @@ def find(query: str, process=None, page: int = 1, staff: bool = False) -> Page:
     page = min(max(1, page), pages)
     ids = ranked[(page - 1) * PER_PAGE:page * PER_PAGE]
     loaded = {p.id: p for p in db.session.scalars(
-        select(Proposal).where(Proposal.id.in_(ids)).options(*_card())).unique()} if ids else {}
+        select(Proposal).where(Proposal.id.in_(ids)).options(*card_options())).unique()} if ids else {}
     return Page([loaded[i] for i in ids], page, pages, len(ranked))
 
 

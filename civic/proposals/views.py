@@ -20,7 +20,6 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 import civic.proposals.permissions  # noqa: F401  (declares the rules)
-from civic.accounts.models import User
 from civic.accounts.permissions import can, has_role, require
 from civic.accounts.services import personal_data_sections
 from civic.caching import services as caching
@@ -83,10 +82,13 @@ def _proposal_query(page: bool):
     # the same query; the author's roles only if something asks. A support needs only the
     # process and its phases. Built once, at first use (the options need every model mapped;
     # see notifications.services._UNREAD).
-    process = joinedload(Proposal.process).joinedload(Process.phases)
-    options = [joinedload(Proposal.author).lazyload(User.role_rows), joinedload(Proposal.area),
-               process] if page else [process]
+    options = [*services.card_options(), _with_phases()] if page else [_with_phases()]
     return select(Proposal).where(Proposal.id == bindparam("proposal_id")).options(*options)
+
+
+def _with_phases():
+    # The process and its phases: visibility and "is it open" ask for them.
+    return joinedload(Proposal.process).joinedload(Process.phases)
 
 
 def _proposal_or_404(proposal_id: int, page: bool = True) -> Proposal:
@@ -430,7 +432,7 @@ comments.register_target(
     can_view=lambda user, p: can("proposal.view", p, user=user),
     can_comment=lambda user, p: can("proposal.comment", p, user=user),
     counter=Proposal.comment_count,
-    options=lambda: [joinedload(Proposal.process).joinedload(Process.phases)])
+    options=lambda: [_with_phases()])
 moderation.register("proposal", Proposal, url=_proposal_url, label=lambda p: p.title)
 if services.personal_data not in personal_data_sections:
     personal_data_sections.append(services.personal_data)
