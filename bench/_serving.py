@@ -16,8 +16,9 @@ CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
 
 @contextlib.contextmanager
 def gunicorn(env: dict, workers: int, backlog: int = 1024, worker_class: str = "sync",
-             threads: int = 1):
-    """Serve ``wsgi:app`` with ``workers`` processes on a free loopback port; yields the port.
+             threads: int = 1, app: str = "wsgi:app"):
+    """Serve ``app`` (``wsgi:app`` unless a benchmark in ``bench/`` names its own) with
+    ``workers`` processes on a free loopback port; yields the port.
 
     ``threads`` > 1 makes gunicorn use gthread workers whatever ``worker_class`` says. On two
     cores shared with PostgreSQL, Redis and the clients, sync workers served bench/load.py's
@@ -30,7 +31,8 @@ def gunicorn(env: dict, workers: int, backlog: int = 1024, worker_class: str = "
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class",
          worker_class, "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--backlog", str(backlog), "wsgi:app"],
+         "--log-level", "warning", "--backlog", str(backlog),
+         "--pythonpath", str(ROOT / "bench"), app],
         cwd=ROOT, env={**os.environ, **env})
     try:
         deadline = time.monotonic() + 60
@@ -74,7 +76,9 @@ class Browser:
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, bytes]:
         """Send a request (a form gets the CSRF token added); returns status and body."""
-        headers = {"Cookie": self.cookie, "Accept-Language": "ja", "User-Agent": "civic-bench"}
+        headers = {"Accept-Language": "ja", "User-Agent": "civic-bench"}
+        if self.cookie:  # "" for someone not signed in
+            headers["Cookie"] = self.cookie
         body = None
         if form is not None:
             body = urlencode({**form, "csrf_token": self.csrf or ""})
