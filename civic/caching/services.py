@@ -8,6 +8,12 @@ committed can only store newer data under the older key, which the next reader s
 
 What differs from one person to the next stays out of the cached HTML: views render the
 per-person parts themselves or fill the slots left in the fragment (``csrf_slot``).
+
+Counters (a proposal's supports and comments) change far more often than anything else, so an
+UPDATE marked ``counters_only`` advances ``<table>.counts`` (``counts_of``) instead of the
+table's own generation: fragments that show no counts, or show them in slots filled per
+request, stay cached while people support and comment. A fragment that shows or orders by
+counts depends on both names; every other write to the table advances the table's own.
 """
 
 import functools
@@ -51,7 +57,23 @@ def _after_flush(session, _flush_context) -> None:
 def _do_orm_execute(state) -> None:
     # UPDATE/INSERT/DELETE statements sent through the session (counters, bulk inserts).
     if state.is_update or state.is_insert or state.is_delete:
-        state.session.info.setdefault(_WRITTEN, set()).add(state.statement.table.name)
+        table = state.statement.table.name
+        if state.is_update and state.execution_options.get(_COUNTERS_ONLY):
+            table = counts_of(table)
+        state.session.info.setdefault(_WRITTEN, set()).add(table)
+
+
+_COUNTERS_ONLY = "civic_counters_only"
+
+
+def counters_only(statement):
+    """Mark an UPDATE that sets nothing but counters: it advances ``counts_of(table)`` only."""
+    return statement.execution_options(**{_COUNTERS_ONLY: True})
+
+
+def counts_of(table: str) -> str:
+    """The generation name of ``table``'s counters (see the module's docstring)."""
+    return f"{table}.counts"
 
 
 def _before_commit(session) -> None:

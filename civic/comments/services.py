@@ -71,8 +71,9 @@ def load_target(name: str, target_id: int):
 
 def _bump(entry: Target, target_id: int, delta: int) -> None:
     if entry.counter is not None:
-        db.session.execute(update(entry.model).where(entry.model.id == target_id)
-                           .values({entry.counter: entry.counter + delta}))
+        db.session.execute(caching.counters_only(
+            update(entry.model).where(entry.model.id == target_id)
+            .values({entry.counter: entry.counter + delta})))
 
 
 def _clean(body: str, stance: str | None) -> tuple[str, str | None]:

@@ -287,6 +287,21 @@ def supported_ids(user, proposal_ids) -> set[int]:
         lambda: set(db.session.scalars(_SUPPORTED, {"user_id": user.id, "proposal_ids": ids})))
 
 
+_LIVE_COUNTS = select(Proposal.id, Proposal.support_count, Proposal.comment_count).where(
+    Proposal.id.in_(bindparam("ids", expanding=True)))
+
+
+def live_counts(proposal_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Supports and comments of these proposals, for the slots of a cached list."""
+    if not proposal_ids:
+        return {}
+    ids = sorted(proposal_ids)
+    return caching.fragment(
+        "proposals.counts", tuple(ids), ("proposal", caching.counts_of("proposal")),
+        lambda: {id_: (supports, comments) for id_, supports, comments
+                 in db.session.execute(_LIVE_COUNTS, {"ids": ids})})
+
+
 def support(user, proposal: Proposal) -> None:
     """One support per person; the count moves in the same transaction as the row."""
     process = proposal.process
@@ -336,11 +351,12 @@ def support(user, proposal: Proposal) -> None:
     db.session.commit()
 
 
-_COUNT_SUPPORT = (update(Proposal.__table__)
-                  .where(Proposal.__table__.c.id == bindparam("proposal"),
-                         Proposal.__table__.c.state == "published")
-                  .values(support_count=Proposal.__table__.c.support_count + 1)
-                  .returning(Proposal.__table__.c.support_count))
+_COUNT_SUPPORT = caching.counters_only(
+    update(Proposal.__table__)
+    .where(Proposal.__table__.c.id == bindparam("proposal"),
+           Proposal.__table__.c.state == "published")
+    .values(support_count=Proposal.__table__.c.support_count + 1)
+    .returning(Proposal.__table__.c.support_count))
 
 
 @functools.cache
@@ -363,8 +379,8 @@ def withdraw_support(user, proposal: Proposal) -> None:
     if removed != 1:
         db.session.rollback()
         raise ProposalError(_("You do not support this proposal."))
-    db.session.execute(update(Proposal).where(Proposal.id == proposal.id)
-                       .values(support_count=Proposal.support_count - 1))
+    db.session.execute(caching.counters_only(update(Proposal).where(Proposal.id == proposal.id)
+                       .values(support_count=Proposal.support_count - 1)))
     db.session.execute(update(SupportAllowance).where(
         SupportAllowance.user_id == user.id, SupportAllowance.process_id == proposal.process_id,
         SupportAllowance.used > 0).values(used=SupportAllowance.used - 1))

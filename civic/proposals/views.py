@@ -106,18 +106,34 @@ def _proposal_url(proposal: Proposal) -> str:
 
 # Lists and search -------------------------------------------------------------------------------
 
-# The tables the shared parts of lists, threads and search results are rendered from.
+# The tables the shared parts of lists, threads and search results are rendered from. A list
+# leaves the counts to slots (fill_cards), so supports and comments re-render it only when it is
+# ordered by them; search results show counts; the proposal page shows only its live row's.
 LIST_TABLES = ("proposal", "user", "area", "process", "proposal_settings")
+COUNTED_SORTS = {"supported", "commented"}
 SHOW_TABLES = ("proposal", "user", "area", "process", "progress_update", "audit_event")
-SEARCH_TABLES = ("proposal", "comment", "user", "area", "search_term")
-SUPPORTED_SLOT = re.compile(r"<!--supported:(\d+)-->")
+SEARCH_TABLES = ("proposal", caching.counts_of("proposal"), "comment", "user", "area",
+                 "search_term")
+CARD_SLOT = re.compile(r"<!--(supports|comments|supported):(\d+)-->")
 
 
-def fill_supported(html: str, supported: set[int]) -> Markup:
-    """Put "You support this" into the slots of the cards this person supports."""
+def fill_cards(html: str, shown: list[int]) -> Markup:
+    """Put the counts of the moment, and "You support this" on this person's, into a cached
+    list's cards."""
+    supports_comments = services.live_counts(shown)
+    supported = services.supported_ids(current_user, shown)
     badge = get_template_attribute("proposals/_macros.html", "supported_badge")()
-    return Markup(SUPPORTED_SLOT.sub(  # noqa: S704 - the slots hold our rendered HTML  # nosec B704
-        lambda slot: badge if int(slot[1]) in supported else "", html))
+
+    def fill(slot) -> str:
+        kind, proposal_id = slot[1], int(slot[2])
+        if kind == "supported":
+            return badge if proposal_id in supported else ""
+        supports, comment_count = supports_comments.get(proposal_id, (0, 0))
+        if kind == "supports":
+            return escape(_("%(n)d supports", n=supports))
+        return escape(_("%(n)d comments", n=comment_count))
+
+    return Markup(CARD_SLOT.sub(fill, html))  # noqa: S704 - our rendered HTML  # nosec B704
 
 
 @bp.get("/processes/<slug>/proposals")
@@ -141,13 +157,15 @@ def index(slug: str):
         return head, html, [p.id for p in page.items]
 
     # Every query argument is in the key: the pager links carry them all.
+    depends = LIST_TABLES + ((caching.counts_of("proposal"),)
+                             if args.get("sort") in COUNTED_SORTS else ())
     head, html, shown = caching.fragment(
-        "proposals.list", (process.id, staff, sorted(args.items(True))), LIST_TABLES, render_list)
+        "proposals.list", (process.id, staff, sorted(args.items(True))), depends, render_list)
     mine = services.my_proposals(current_user, process) if current_user.is_authenticated else []
     return render_template(
         "proposals/index.html", process=process, head=Markup(head),  # noqa: S704  # nosec B704
         mine=mine, queue=services.staff_queue(process) if staff else [],
-        listing=fill_supported(html, services.supported_ids(current_user, shown)))
+        listing=fill_cards(html, shown))
 
 
 @bp.get("/proposals/search")

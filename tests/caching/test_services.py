@@ -59,6 +59,24 @@ def test_bulk_statements_count_too(ctx, make_area):
     assert _generation("area") > before
 
 
+def test_a_counter_update_advances_only_the_counts_generation(
+        ctx, make_user, make_process, make_proposal):
+    from sqlalchemy import update
+
+    from civic.proposals.models import Proposal
+
+    proposal = make_proposal(make_process(features=FEATURES), make_user())
+    rows, counts = _generation("proposal"), _generation("proposal.counts")
+    db.session.execute(services.counters_only(update(Proposal).where(
+        Proposal.id == proposal.id).values(support_count=Proposal.support_count + 1)))
+    db.session.commit()
+    assert _generation("proposal") == rows and _generation("proposal.counts") > counts
+    counts = _generation("proposal.counts")
+    db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(title="改題"))
+    db.session.commit()
+    assert _generation("proposal") > rows and _generation("proposal.counts") == counts
+
+
 def test_generations_never_repeat_after_the_table_is_emptied(ctx, make_area):
     make_area()
     first = _generation("area")
@@ -89,6 +107,41 @@ def test_the_list_shows_every_new_support_and_only_my_badge(
     alice_client.post(f"/proposals/{proposal.id}/support", data={"withdraw": "1"})
     assert badge not in alice_client.get(url).text
     assert supports.search(bob_client.get(url).text)[1] == "0"
+
+
+def test_supports_and_comments_keep_the_list_cached_and_its_counts_live(
+        app, monkeypatch, make_user, make_area, make_process, make_proposal):
+    from civic.proposals import services as proposals
+
+    area = make_area()
+    process = make_process(features=FEATURES)
+    older = make_proposal(process, make_user(), title="古い提案")
+    make_proposal(process, make_user(), title="新しい提案")
+    alice, bob = make_user(area=area), make_user(area=area)
+    alice_client, bob_client = _client(app, alice), _client(app, bob)
+    url = f"/processes/{process.slug}/proposals"
+    by_supports = url + "?sort=supported"
+    search = "/proposals/search?q=提案"
+    for page in (url, by_supports, search):
+        bob_client.get(page)  # cached now
+    renders = []
+    real_list_page = proposals.list_page
+    monkeypatch.setattr(proposals, "list_page",
+                        lambda *a, **k: renders.append(k.get("sort")) or real_list_page(*a, **k))
+
+    alice_client.post(f"/proposals/{older.id}/support")
+    results = bob_client.get(search).text  # search results show counts: rendered again
+    assert "賛同1件" in results.split(f'/proposals/{older.id}"', 1)[1].split("</li>", 1)[0]
+    comments.add(alice, "proposal", older.id, "賛成です")
+    page = bob_client.get(url).text
+    assert renders == []  # the counts changed, nothing the list is rendered from
+    card = page.split("古い提案", 1)[1].split("</li>", 1)[0]
+    assert "賛同1件" in card and "コメント1件" in card
+    assert "<!--" not in page.split('class="cards"', 1)[1]
+    # Ordered by supports, the list is rendered again: the older proposal now comes first.
+    assert bob_client.get(by_supports).text.index("古い提案") < \
+        bob_client.get(by_supports).text.index("新しい提案")
+    assert renders == ["supported"]
 
 
 def test_the_bell_and_my_proposals_follow_every_write_and_stay_with_their_person(
