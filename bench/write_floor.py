@@ -1,7 +1,7 @@
 """What a signed-in write costs on this stack before any domain work: the ceiling of bench/load.py.
 
 The same machine set-up as bench/load.py (PostgreSQL, Redis, gunicorn with one worker per core,
-64 clients on loopback, the same residents' session cookies), serving the real app with four
+64 clients on loopback, the same residents' session cookies), serving the real app with three
 extra routes added here, never in the app itself. After the bare route, each step adds one
 layer a real write needs:
 
