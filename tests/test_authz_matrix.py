@@ -177,6 +177,8 @@ CASES = [
     C("budgets.project", "GET", EVERYONE, budget_id="w.budget", project_id="w.project"),
     C("budgets.new_budget", "GET", STAFF_ONLY, slug="w.slug"),
     C("budgets.new_budget", "POST", STAFF_ONLY, slug="w.slug"),
+    C("budgets.import_budget", "GET", STAFF_ONLY, slug="w.slug"),
+    C("budgets.import_budget", "POST", STAFF_ONLY, slug="w.slug"),
     C("budgets.edit_budget", "GET", STAFF_ONLY, budget_id="w.budget"),
     C("budgets.edit_budget", "POST", STAFF_ONLY, budget_id="w.budget"),
     C("budgets.edit_project", "GET", STAFF_ONLY, budget_id="w.budget"),

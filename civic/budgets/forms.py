@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -95,3 +96,16 @@ class ReceiptForm(FlaskForm):
     code = StringField(_l("Receipt code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("The code you were shown when you checked out."))
     submit = SubmitField(_l("Check"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("pabulib file (.pb)"), validators=[
+        FileRequired(_l("Choose a .pb file.")),
+        FileAllowed(["pb"], _l("Choose a file whose name ends in .pb."))],
+        description=_l("UTF-8 text in the pabulib format (pabulib.org). Its projects and "
+                       "counted ballots become a new budget of this process."),
+        render_kw={"accept": ".pb"})
+    title = StringField(_l("Title"), validators=[Length(max=200)],
+                        description=_l("Empty: the file's description."))
+    rule = SelectField(_l("Counting rule"))
+    submit = SubmitField(_l("Import"))

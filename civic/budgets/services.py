@@ -38,6 +38,10 @@ class ImportProblem(ValueError):
     """A pabulib file that parses but cannot become a budget (e.g. an unknown rule)."""
 
 
+class MissingRule(ImportProblem):
+    """The file names no rule we count by, and none was chosen."""
+
+
 def money(amount, currency: str = "JPY") -> str:
     from babel.numbers import format_currency
     from flask_babel import get_locale
@@ -490,8 +494,8 @@ def import_election(parsed: rules.Election, process, actor=None, title: str | No
     meta = dict(parsed.meta)
     rule = (rule or meta.get("rule") or "").strip()
     if rule not in rules.RULES:
-        raise ImportProblem(f"unknown or missing rule {rule!r}; give one with --rule "
-                            f"({', '.join(rules.RULES)})")
+        raise MissingRule(f"unknown or missing rule {rule!r}; give one with --rule "
+                          f"({', '.join(rules.RULES)})")
     method = parsed.vote_type
     if method == "approval":
         method = "knapsack" if meta.get("max_sum_cost") else "approval"
@@ -542,6 +546,26 @@ def import_election(parsed: rules.Election, process, actor=None, title: str | No
                           "points": float(b.points[position]) if b.points is not None else None})
     for start in range(0, len(items), 50_000):
         db.session.execute(insert(BallotItem), items[start:start + 50_000])
+    return budget
+
+
+def import_upload(text: str, process, actor, title: str | None = None,
+                  rule: str | None = None) -> Budget:
+    """A budget from the text of an uploaded pabulib file, committed whole or not at all.
+
+    Raises ``PabulibError`` (naming the line) or ``ImportProblem``, having written nothing.
+    """
+    from civic.budgets import pabulib
+
+    parsed = pabulib.parse_text(text)
+    try:
+        budget = import_election(parsed, process, actor, title, rule)
+        record(actor, "budget.imported", budget, projects=len(parsed.projects),
+               ballots=len(parsed.ballots))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
     return budget
 
 

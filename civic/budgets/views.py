@@ -25,7 +25,7 @@ import civic.budgets.permissions  # noqa: F401  (declares the rules)
 from civic.accounts.permissions import can, require
 from civic.accounts.services import personal_data_sections
 from civic.budgets import explain, pabulib, rules, services
-from civic.budgets.forms import BudgetForm, ProjectForm, ReceiptForm
+from civic.budgets.forms import RULE_LABELS, BudgetForm, ImportForm, ProjectForm, ReceiptForm
 from civic.budgets.models import Budget, BudgetProject
 from civic.comments import services as comments
 from civic.comments import views as comment_views
@@ -75,6 +75,37 @@ def new_budget(slug: str):
         flash(_("The budget has been created. Now add its projects."), "success")
         return redirect(url_for("budgets.show", budget_id=budget.id))
     return render_template("budgets/budget_form.html", form=form, process=process, budget=None), (
+        422 if form.errors else 200)
+
+
+@bp.route("/processes/<slug>/budgets/import", methods=["GET", "POST"])
+def import_budget(slug: str):
+    """A budget from a pabulib file: the CLI's import-pabulib for staff in the browser."""
+    process = visible_process_or_404(slug)
+    require("budget.manage", process)
+    form = ImportForm()
+    form.rule.choices = [("", _("The file's own rule"))] + list(RULE_LABELS.items())
+    if form.validate_on_submit():
+        try:
+            text = form.file.data.read().decode("utf-8")
+        except UnicodeDecodeError:
+            form.file.errors.append(_("The file is not UTF-8 text, as pabulib files are."))
+        else:
+            try:
+                budget = services.import_upload(text, process, current_user,
+                                                form.title.data.strip() or None,
+                                                form.rule.data or None)
+            except services.MissingRule:
+                form.rule.errors.append(_("The file names no counting rule that civic knows. "
+                                          "Choose one."))
+            except ValueError as error:  # PabulibError names the line; ImportProblem the value
+                form.file.errors.append(_("This file cannot be imported: %(problem)s",
+                                          problem=str(error)))
+            else:
+                flash(_("Imported %(projects)d projects and %(ballots)d ballots.",
+                        projects=len(budget.projects), ballots=budget.ballot_count), "success")
+                return redirect(url_for("budgets.show", budget_id=budget.id))
+    return render_template("budgets/import_form.html", form=form, process=process), (
         422 if form.errors else 200)
 
 
