@@ -93,7 +93,7 @@ def import_budget(slug: str):
         else:
             try:
                 budget = services.import_upload(text, process, current_user,
-                                                form.title.data.strip() or None,
+                                                (form.title.data or "").strip() or None,
                                                 form.rule.data or None)
             except services.MissingRule:
                 form.rule.errors.append(_("The file names no counting rule that civic knows. "

@@ -75,6 +75,14 @@ def test_an_uploaded_line_is_never_read_as_a_path_on_the_server(staff_client, ma
     assert response.status_code == 422 and _count(Budget) == 0
 
 
+def test_a_request_without_the_optional_title_imports_too(staff_client, make_process):
+    response = staff_client.post(f"/processes/{make_process().slug}/budgets/import",
+                                 data={"file": (io.BytesIO(SMALL.encode()), "e.pb"), "rule": ""},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert db.session.scalars(select(Budget.title)).one() == "Test election"
+
+
 def test_other_files_are_refused_with_a_reason(staff_client, make_process):
     process = make_process()
     assert "UTF-8" in _upload(staff_client, process, "META\n".encode("utf-16")).text
