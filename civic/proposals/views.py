@@ -123,15 +123,16 @@ def fill_cards(html: str, shown: list[int]) -> Markup:
     supports_comments = services.live_counts(shown)
     supported = services.supported_ids(current_user, shown)
     badge = get_template_attribute("proposals/_macros.html", "supported_badge")()
+    # Translated and escaped once per page, not per card; then only whole numbers go in.
+    texts = {"supports": str(escape(_("%(n)d supports"))),
+             "comments": str(escape(_("%(n)d comments")))}
 
     def fill(slot) -> str:
         kind, proposal_id = slot[1], int(slot[2])
         if kind == "supported":
             return badge if proposal_id in supported else ""
         supports, comment_count = supports_comments.get(proposal_id, (0, 0))
-        if kind == "supports":
-            return escape(_("%(n)d supports", n=supports))
-        return escape(_("%(n)d comments", n=comment_count))
+        return texts[kind] % {"n": supports if kind == "supports" else comment_count}
 
     return Markup(CARD_SLOT.sub(fill, html))  # noqa: S704 - our rendered HTML  # nosec B704
 
