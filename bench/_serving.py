@@ -4,8 +4,10 @@ import contextlib
 import http.client
 import os
 import re
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -104,3 +106,57 @@ class Browser:
         self.request("GET", path)
         if self.csrf is None:
             raise RuntimeError(f"no CSRF token on {path}")
+
+
+def drive(clients: list[Browser], make, seconds: float, limit: int | None = None,
+          ok: tuple[int, ...] = (200, 302)) -> dict:
+    """Run every client in its own thread until time or the request budget runs out.
+
+    ``make(index, n, client)`` gives the client's n-th request as (method, path, form). Returns
+    the count, p50/p95 in ms, requests/s, the statuses, how many were not in ``ok`` (a failed
+    connection counts as status 0) and the clients' own CPU per request in ms.
+    """
+    lock = threading.Lock()
+    budget = [limit]
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    def take() -> bool:
+        if budget[0] is None:
+            return True
+        with lock:
+            budget[0] -= 1
+            return budget[0] >= 0
+
+    def run(index: int, client: Browser, deadline: float):
+        mine, seen, n = [], {}, 0
+        while time.perf_counter() < deadline and take():
+            method, path, form = make(index, n, client)
+            n += 1
+            started = time.perf_counter()
+            try:
+                status, _data = client.request(method, path, form)
+            except (http.client.HTTPException, OSError):
+                status = 0
+            mine.append(time.perf_counter() - started)
+            seen[status] = seen.get(status, 0) + 1
+        with lock:
+            latencies.extend(mine)
+            for status, count in seen.items():
+                statuses[status] = statuses.get(status, 0) + count
+
+    started, cpu = time.perf_counter(), time.process_time()
+    deadline = started + seconds
+    threads = [threading.Thread(target=run, args=(i, c, deadline)) for i, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"n": len(latencies), "statuses": statuses,
+            "errors": sum(count for status, count in statuses.items() if status not in ok),
+            "p50": statistics.median(latencies) * 1000 if latencies else 0.0,
+            "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else 0.0,
+            "rps": len(latencies) / elapsed if elapsed else 0.0,
+            "client_cpu_ms": (time.process_time() - cpu) * 1000 / max(len(latencies), 1)}

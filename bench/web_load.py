@@ -20,11 +20,9 @@ address) would stop twenty logins from one address. Last line: one JSON object.
 
 import argparse
 import contextlib
-import http.client
 import json
 import os
 import random
-import statistics
 import sys
 import tempfile
 import threading
@@ -36,7 +34,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _serving import Browser, gunicorn, session_cookies  # noqa: E402
+from _serving import Browser, drive, gunicorn, session_cookies  # noqa: E402
 from sqlalchemy import bindparam, insert, select, update  # noqa: E402
 
 from tests.servers import postgres_server  # noqa: E402
@@ -169,49 +167,6 @@ def seed(app, rng: random.Random, proposals: int, supports: int, comments: int,
                 "residents": user_ids[supporters:],
                 "seconds": seconds, "counts": (len(proposal_ids), len(support_rows),
                                                len(comment_ids))}
-
-
-def drive(clients: list[Browser], make, seconds: float, limit: int) -> dict:
-    """Run every client in its own thread until time or the request budget runs out."""
-    lock = threading.Lock()
-    budget = [limit]
-    latencies: list[float] = []
-    errors = [0]
-
-    def take() -> bool:
-        with lock:
-            budget[0] -= 1
-            return budget[0] >= 0
-
-    def run(index: int, client: Browser, deadline: float):
-        mine, bad, n = [], 0, 0
-        while time.perf_counter() < deadline and take():
-            method, path, form = make(index, n, client)
-            n += 1
-            started = time.perf_counter()
-            try:
-                status, _data = client.request(method, path, form)
-            except (http.client.HTTPException, OSError):
-                status = 0
-            mine.append(time.perf_counter() - started)
-            bad += status not in (200, 302)
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    started = time.perf_counter()
-    deadline = started + seconds
-    threads = [threading.Thread(target=run, args=(i, c, deadline)) for i, c in enumerate(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {"n": len(latencies), "errors": errors[0],
-            "p50": statistics.median(latencies) * 1000 if latencies else 0.0,
-            "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else 0.0,
-            "rps": len(latencies) / elapsed if elapsed else 0.0}
 
 
 class Supporters:

@@ -21,17 +21,14 @@ import argparse
 import json
 import os
 import random
-import statistics
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _serving import Browser, gunicorn  # noqa: E402
+from _serving import Browser, drive, gunicorn  # noqa: E402
 
 STEPS = {
     "anonymous": ("GET", "/healthz"),
@@ -77,32 +74,13 @@ def floor_app():
     return app
 
 
-def drive(port: int, world: dict, clients: int, seconds: float, method: str, path: str) -> dict:
-    latencies, statuses, lock = [], {}, threading.Lock()
-    signed_in = method == "POST"
-    browsers = [Browser(port, world["cookies"][i] if signed_in else "") for i in range(clients)]
-    for browser in browsers if signed_in else ():  # tokens are taken before the clock starts
+def browsers(port: int, world: dict, clients: int, signed_in: bool) -> list[Browser]:
+    """The residents' browsers, holding their CSRF tokens before the clock starts; or, for the
+    anonymous step, browsers without a session."""
+    found = [Browser(port, world["cookies"][i] if signed_in else "") for i in range(clients)]
+    for browser in found if signed_in else ():
         browser.fetch_csrf(f"/processes/{world['process']}")
-    deadline = time.perf_counter() + seconds
-
-    def client(browser: Browser) -> None:
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            status, _ = browser.request(method, path, {} if signed_in else None)
-            with lock:
-                latencies.append(time.perf_counter() - started)
-                statuses[status] = statuses.get(status, 0) + 1
-
-    threads = [threading.Thread(target=client, args=(b,), daemon=True) for b in browsers]
-    began, cpu = time.perf_counter(), time.process_time()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    return {"rps": len(latencies) / elapsed, "statuses": statuses,
-            "p95_ms": statistics.quantiles(latencies, n=20)[-1] * 1000,
-            "client_cpu_ms": (time.process_time() - cpu) * 1000 / len(latencies)}
+    return found
 
 
 def main() -> None:
@@ -129,25 +107,25 @@ def main() -> None:
         results = {}
         with gunicorn(env, args.workers, app="write_floor:floor_app()") as port:
             for step, (method, path) in STEPS.items():
-                results[step] = drive(port, world, args.clients, args.seconds, method, path)
-                figures = results[step]
+                signed_in = method == "POST"
+                results[step] = figures = drive(
+                    browsers(port, world, args.clients, signed_in),
+                    lambda _i, _n, _c, m=method, p=path: (m, p, {} if m == "POST" else None),
+                    args.seconds, ok=(303,) if signed_in else (200,))
                 print(f"{step:10s} {figures['rps']:6.0f} requests/s  p95 "
-                      f"{figures['p95_ms']:5.1f} ms  client CPU {figures['client_cpu_ms']:.2f} "
+                      f"{figures['p95']:5.1f} ms  client CPU {figures['client_cpu_ms']:.2f} "
                       f"ms/request  statuses {figures['statuses']}", flush=True)
         with engine.connect() as connection:
             rows = connection.execute(text("SELECT count(*) FROM bench_floor")).scalar()
         engine.dispose()
 
-    expected = {"GET": 200, "POST": 303}
-    errors = sum(count for step, (method, _) in STEPS.items()
-                 for status, count in results[step]["statuses"].items()
-                 if status != expected[method])
+    errors = sum(figures["errors"] for figures in results.values())
     written = results["write"]["statuses"].get(303, 0)
     print(f"{args.clients} clients, {args.workers} gunicorn sync workers; {rows} rows for "
           f"{written} answered writes; {errors} unexpected answers")
     print(json.dumps({
         **{f"{step}_rps": round(figures["rps"], 1) for step, figures in results.items()},
-        **{f"{step}_p95_ms": round(figures["p95_ms"], 1) for step, figures in results.items()},
+        **{f"{step}_p95_ms": round(figures["p95"], 1) for step, figures in results.items()},
         "errors": errors + abs(rows - written),
     }))
 

@@ -35,6 +35,7 @@ from civic.timeutil import utcnow, ward_today
 DEFAULT_CRITERIA = ("公益性", "協働の相乗効果", "具体性")
 PER_PAGE = 20
 SORTS = ("newest", "supported", "commented", "oldest")
+COUNTED_SORTS = {"supported", "commented"}  # ordered by counters (list_page's order below)
 FIELDS = ("title", "body", "area_id", "category", "estimated_cost", "role_residents",
           "role_ward", "kpis")
 

@@ -110,7 +110,6 @@ def _proposal_url(proposal: Proposal) -> str:
 # leaves the counts to slots (fill_cards), so supports and comments re-render it only when it is
 # ordered by them; search results show counts; the proposal page shows only its live row's.
 LIST_TABLES = ("proposal", "user", "area", "process", "proposal_settings")
-COUNTED_SORTS = {"supported", "commented"}
 SHOW_TABLES = ("proposal", "user", "area", "process", "progress_update", "audit_event")
 SEARCH_TABLES = ("proposal", caching.counts_of("proposal"), "comment", "user", "area",
                  "search_term")
@@ -159,7 +158,7 @@ def index(slug: str):
 
     # Every query argument is in the key: the pager links carry them all.
     depends = LIST_TABLES + ((caching.counts_of("proposal"),)
-                             if args.get("sort") in COUNTED_SORTS else ())
+                             if args.get("sort") in services.COUNTED_SORTS else ())
     head, html, shown = caching.fragment(
         "proposals.list", (process.id, staff, sorted(args.items(True))), depends, render_list)
     mine = services.my_proposals(current_user, process) if current_user.is_authenticated else []
