@@ -63,6 +63,11 @@ class Cafe(db.Model):
         return next((r for r in self.rounds if r.number == number), None)
 
     @property
+    def live_broadcast(self) -> str:
+        """The message the tables see: none once the café has ended, however it ended."""
+        return "" if self.state == "finished" else self.broadcast
+
+    @property
     def live_round(self) -> "CafeRound | None":
         return self.round(self.current_round) if self.current_round else None
 

@@ -29,7 +29,7 @@ from civic.cafe.models import (
 )
 from civic.extensions import db
 from civic.security import csv_cell
-from civic.timeutil import utcnow
+from civic.timeutil import utcnow, ward_time
 
 
 class CafeError(Exception):
@@ -540,7 +540,11 @@ def notes_for_themes(cafe: Cafe) -> list[tuple[int, str]]:
 
 
 def harvest_csv(cafe: Cafe) -> str:
-    """All notes as CSV with a BOM, so spreadsheet programs read the Japanese correctly."""
+    """All notes as CSV with a BOM, so spreadsheet programs read the Japanese correctly.
+
+    Times are the ward's local time with the offset (2026-12-02T19:05:00+09:00): the people
+    reading the harvest were in the room at that hour, not at UTC.
+    """
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -548,7 +552,7 @@ def harvest_csv(cafe: Cafe) -> str:
     for note in all_notes(cafe):
         writer.writerow([note.table.number, csv_cell(note.table.topic), note.round_number,
                          "1" if note.is_key else "", csv_cell(note.body),
-                         note.created_at.isoformat(timespec="seconds") + "Z"])
+                         ward_time(note.created_at).isoformat(timespec="seconds")])
     return out.getvalue()
 
 

@@ -196,7 +196,7 @@ def harvest(cafe_id: int):
 def harvest_csv(cafe_id: int):
     cafe = _cafe_or_404(cafe_id)
     require("cafe.harvest", cafe)
-    return Response(services.harvest_csv(cafe), mimetype="text/csv; charset=utf-8", headers={
+    return Response(services.harvest_csv(cafe), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="cafe-{cafe.id}-notes.csv"'})
 
 

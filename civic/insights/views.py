@@ -322,7 +322,7 @@ def export(analysis_id: int):
               _("Set aside because"), _("Copies"), _("Text")]
     body = "".join(services.export_rows(analysis, header, reason_label)).encode("utf-8")
     return Response(body,
-                    mimetype="text/csv; charset=utf-8", headers={
+                    mimetype="text/csv", headers={
                         "Content-Disposition": f'attachment; filename="themes-{analysis.id}.csv"'})
 
 

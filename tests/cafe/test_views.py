@@ -1,5 +1,7 @@
 """Café pages: who may run the console, joining on a phone, the table view, notes, harvest."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from civic.cafe import services
@@ -195,3 +197,95 @@ def test_demo_cafe_can_be_started_by_the_demo_facilitator(app, client, ctx):
     db.session.expire_all()
     assert db.session.get(Cafe, cafe.id).state == "running"
     assert client.get("/processes/kawabata-cafe").status_code == 200
+
+
+def _phones(app, cafe, count):
+    phones = {}
+    for i in range(count):
+        phone = app.test_client()
+        phone.post(f"/cafe/{cafe.join_code}", data={"display_name": f"p{i}"})
+        phones[f"p{i}"] = phone
+    return phones
+
+
+def _time_up_notice(page: str) -> str:
+    start = page.index('class="notice cafe-time-up"')
+    return page[start:page.index("</p>", start)]
+
+
+def test_a_round_whose_time_is_up_says_so_on_the_phone_and_the_console(app, client, make_user,
+                                                                       make_cafe):
+    owner = make_user(roles=("facilitator",), locale="en")
+    cafe = make_cafe(facilitator=owner)
+    phones = _phones(app, cafe, 3)
+    services.start(db.session.get(Cafe, cafe.id), None)
+    login(client, owner)
+    phone_page = phones["p0"].get(f"/cafe/{cafe.join_code}/me?lang=en").get_data(as_text=True)
+    assert " hidden>" in _time_up_notice(phone_page)  # there for cafe.js, not shown yet
+    live = db.session.get(Cafe, cafe.id).live_round
+    live.ends_at = live.started_at  # the clock has run out; the round is still on
+    db.session.commit()
+    phone_page = phones["p0"].get(f"/cafe/{cafe.join_code}/me?lang=en").get_data(as_text=True)
+    notice = _time_up_notice(phone_page)
+    assert " hidden" not in notice and "the facilitator will end the round" in notice
+    console_notice = _time_up_notice(client.get(f"/cafes/{cafe.id}/console?lang=en").get_data(as_text=True))
+    assert " hidden" not in console_notice and "or extend it" in console_notice
+
+
+def test_in_the_break_hosts_are_told_to_stay_and_travellers_where_to_go(app, make_cafe):
+    cafe = make_cafe(table_size=2)
+    phones = _phones(app, cafe, 4)
+    cafe = db.session.get(Cafe, cafe.id)
+    services.start(cafe, None)
+    services.end_round(db.session.get(Cafe, cafe.id), None)
+    cafe = db.session.get(Cafe, cafe.id)
+    assert cafe.state == "break"
+    next_round = cafe.round(2)
+    hosts = {t.host_id for t in cafe.tables}
+    told = {"host": 0, "traveller": 0}
+    for person in services.participants(cafe):
+        page = phones[person.display_name].get(f"/cafe/{cafe.join_code}/me?lang=en").get_data(as_text=True)
+        upcoming = services.seat_of(person, next_round)
+        if person.id in hosts:
+            assert f"stay at table {upcoming.number} and welcome the newcomers" in page
+            assert "go to table" not in page
+            told["host"] += 1
+        elif upcoming.id != services.seat_of(person, cafe.round(1)).id:
+            assert f"Next round: go to table {upcoming.number}." in page
+            told["traveller"] += 1
+    assert told["host"] == 2 and told["traveller"] >= 1
+
+
+def test_the_broadcast_goes_away_when_the_cafe_ends(app, client, make_user, make_cafe):
+    owner = make_user(roles=("facilitator",))
+    cafe = make_cafe(facilitator=owner, round_count=1)
+    phones = _phones(app, cafe, 2)
+    login(client, owner)
+    client.post(f"/cafes/{cafe.id}/console/start")
+    client.post(f"/cafes/{cafe.id}/console/broadcast", data={"message": "あと5分です"})
+    me = f"/cafe/{cafe.join_code}/me?lang=en"
+    assert "あと5分です" in phones["p0"].get(me).get_data(as_text=True)
+    client.post(f"/cafes/{cafe.id}/console/end")  # the last round: the café has ended
+    db.session.expire_all()
+    assert db.session.get(Cafe, cafe.id).state == "finished"
+    page = phones["p0"].get(me).get_data(as_text=True)
+    assert "あと5分です" not in page and "The café has ended" in page
+    console = client.get(f"/cafes/{cafe.id}/console?lang=en").get_data(as_text=True)
+    assert "あと5分です" not in console and "/console/broadcast" not in console
+
+
+def test_the_harvest_csv_has_one_charset_and_ward_times_with_the_offset(app, client, make_user,
+                                                                        make_cafe):
+    owner = make_user(roles=("facilitator",))
+    cafe = make_cafe(facilitator=owner)
+    phones = _phones(app, cafe, 3)
+    services.start(db.session.get(Cafe, cafe.id), None)
+    phones["p1"].post(f"/cafe/{cafe.join_code}/notes", data={"body": "夜の川辺"})
+    note = db.session.scalar(select(CafeNote))
+    note.created_at = datetime(2026, 12, 2, 10, 5, 0)  # UTC
+    db.session.commit()
+    login(client, owner)
+    response = client.get(f"/cafes/{cafe.id}/harvest.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    row = response.data.decode("utf-8-sig").splitlines()[1]
+    assert row.endswith(",2026-12-02T19:05:00+09:00")  # CIVIC_TIMEZONE is Asia/Tokyo

@@ -34,6 +34,8 @@
     if (anchor.running) { left = Math.max(0, left - Math.floor((Date.now() - anchor.at) / 1000)); }
     var text = format(left);
     if (el.textContent !== text) { el.textContent = text; }
+    var timeUp = live.querySelector("[data-time-up]");
+    if (timeUp) { timeUp.hidden = !(anchor.running && left === 0); }
   }
 
   function refresh(announce) {
