@@ -120,6 +120,10 @@ def load(app, overrides: dict | None = None) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite's default pool hands one connection per thread; wait for locks instead of failing.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    # JSON columns keep Japanese as it is, not as \uXXXX escapes: SQLite before 3.42 matches
+    # json_extract keys ('$."地区"') against the stored text without unescaping it.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                               "json_serializer": unescaped_json}
 
     if not app.config.get("SECRET_KEY"):
         if app.config["CIVIC_ENV"] == "production":
@@ -128,6 +132,10 @@ def load(app, overrides: dict | None = None) -> None:
                 "environment variable or put SECRET_KEY in instance/config.py."
             )
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def unescaped_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def normalise_database_url(url: str) -> str:

@@ -209,7 +209,7 @@ CASES = [
     *[C(f"themes.{name}", method, STAFF_ONLY, analysis_id="w.analysis") for name, method in (
         ("show", "GET"), ("export", "GET"), ("upload", "GET"), ("upload", "POST"),
         ("map_image", "GET"), ("report", "GET"), ("run", "POST"), ("add_sources", "POST"),
-        ("stopwords", "POST"))],
+        ("stopwords", "POST"), ("crosstab", "GET"), ("crosstab_csv", "GET"))],
     C("themes.preview", "GET", STAFF_ONLY, analysis_id="w.analysis", import_id="w.analysis_import"),
     C("themes.preview", "POST", STAFF_ONLY, analysis_id="w.analysis",
       import_id="w.analysis_import"),

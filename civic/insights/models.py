@@ -59,6 +59,8 @@ class AnalysisImport(db.Model):
     encoding: Mapped[str] = mapped_column(String(20))
     text_column: Mapped[str | None] = mapped_column(String(200))
     row_count: Mapped[int] = mapped_column(default=0)
+    # The file's other columns (地区, 年代, 性別 …), kept with each answer as its attributes.
+    attribute_columns: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(10), default=IMPORT_PENDING)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
     data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
@@ -108,6 +110,9 @@ class AnalysisComment(db.Model):
     # "empty" | "no_content" | "language:xx" when the last run set it aside.
     set_aside: Mapped[str | None] = mapped_column(String(40))
     duplicates: Mapped[int] = mapped_column(default=1)
+    # An imported row's other columns ({"地区": "本町", "年代": "30代"}); None for texts written
+    # in the app. Blank cells are left out.
+    attributes: Mapped[dict | None] = mapped_column(JSON)
     x: Mapped[float | None]
     y: Mapped[float | None]
 

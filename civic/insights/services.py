@@ -32,6 +32,10 @@ from civic.timeutil import utcnow
 IMPORT_INLINE_ROWS = 2000
 IMPORT_BATCH = 2000
 QUOTES = 5
+# An attribute is offered for filters and cross-tables while it has at most this many values
+# (地区, 年代, 性別 have a handful; a free-text or id column has one per row and says nothing).
+CROSSTAB_MAX_VALUES = 30
+ATTRIBUTE_VALUE_LENGTH = 200
 
 
 # Analyses and sources -----------------------------------------------------------------------------
@@ -189,18 +193,21 @@ def import_rows(import_id: int, progress=None) -> dict:
     try:
         table = csvio.read_csv(imp.data)
         texts = table.column(imp.text_column)
+        others = [c for c in table.columns if c != imp.text_column]
         base = _next_position(imp.analysis_id)
         for start in range(0, len(texts), IMPORT_BATCH):
             batch = [{"analysis_id": imp.analysis_id, "import_id": imp.id,
                       "position": base + i, "text": texts[i], "source": "csv",
-                      "source_ref": f"csv:{imp.id}:{i + 1}"}
+                      "source_ref": f"csv:{imp.id}:{i + 1}",
+                      "attributes": _attributes(table.rows[i], others)}
                      for i in range(start, min(start + IMPORT_BATCH, len(texts)))]
             db.session.execute(insert(AnalysisComment), batch)
             if progress:  # commits: the rows stay invisible until the import is marked done
                 progress(min(len(texts), start + IMPORT_BATCH) / len(texts),
                          f"{min(len(texts), start + IMPORT_BATCH)}/{len(texts)}")
         db.session.execute(update(AnalysisImport).where(AnalysisImport.id == import_id)
-                           .values(status=IMPORT_DONE, row_count=len(texts), data=None))
+                           .values(status=IMPORT_DONE, row_count=len(texts), data=None,
+                                   attribute_columns=others))
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -210,6 +217,11 @@ def import_rows(import_id: int, progress=None) -> dict:
         db.session.commit()
         raise
     return {"rows": len(texts)}
+
+
+def _attributes(row: dict[str, str], columns: list[str]) -> dict[str, str] | None:
+    found = {c: row[c].strip()[:ATTRIBUTE_VALUE_LENGTH] for c in columns if (row.get(c) or "").strip()}
+    return found or None
 
 
 # Running an analysis ------------------------------------------------------------------------------
@@ -463,16 +475,95 @@ def quotes(themes: list[AnalysisTheme]) -> dict[int, list[AnalysisComment]]:
     return {t.id: [found[c] for c in t.representatives if c in found] for t in themes}
 
 
-def theme_comments(theme: AnalysisTheme, query: str = "", page: int = 1, per_page: int = 50):
+def theme_comments(theme: AnalysisTheme, query: str = "", page: int = 1, per_page: int = 50,
+                   attribute: tuple[str, str] | None = None):
     column = AnalysisComment.subtheme_id if theme.parent_id else AnalysisComment.theme_id
     where = [column == theme.id]
     if query:
         where.append(AnalysisComment.text.contains(query, autoescape=True))
+    if attribute:
+        where.append(_attribute(attribute[0]) == attribute[1])
     total = db.session.scalar(select(func.count(AnalysisComment.id)).where(*where)) or 0
     rows = db.session.scalars(select(AnalysisComment).where(*where)
                               .order_by(AnalysisComment.position)
                               .offset((page - 1) * per_page).limit(per_page)).all()
     return rows, total
+
+
+def attribute_columns(analysis: Analysis) -> list[str]:
+    """The attribute columns of the analysis's finished imports, in the order they came."""
+    found: dict[str, None] = {}
+    for columns in db.session.scalars(select(AnalysisImport.attribute_columns)
+                                      .where(AnalysisImport.analysis_id == analysis.id,
+                                             AnalysisImport.status == IMPORT_DONE)
+                                      .order_by(AnalysisImport.id)):
+        found.update(dict.fromkeys(columns or []))
+    return list(found)
+
+
+def _attribute(column: str):
+    return AnalysisComment.attributes[column].as_string()
+
+
+def attribute_values(analysis: Analysis, column: str) -> list[tuple[str, int]]:
+    """(value, answers) of one attribute, most frequent first; answers without it are left out."""
+    value = _attribute(column)
+    return [tuple(row) for row in db.session.execute(
+        select(value, func.count(AnalysisComment.id))
+        .where(AnalysisComment.analysis_id == analysis.id, counted_rows(), value.is_not(None))
+        .group_by(value).order_by(func.count(AnalysisComment.id).desc(), value)).all()]
+
+
+def attribute_filters(analysis: Analysis) -> dict[str, list[tuple[str, int]]]:
+    """Column → its values, for the attributes that have few enough values to compare by."""
+    out = {}
+    for column in attribute_columns(analysis):
+        values = attribute_values(analysis, column)
+        if 1 < len(values) <= CROSSTAB_MAX_VALUES:
+            out[column] = values
+    return out
+
+
+def theme_counts(analysis: Analysis, column: str, value: str) -> dict[int, int]:
+    """Broad theme id → answers in it whose attribute ``column`` is ``value``."""
+    return dict(db.session.execute(
+        select(AnalysisComment.theme_id, func.count(AnalysisComment.id))
+        .where(AnalysisComment.analysis_id == analysis.id, AnalysisComment.theme_id.is_not(None),
+               _attribute(column) == value)
+        .group_by(AnalysisComment.theme_id)).all())
+
+
+def crosstab(analysis: Analysis, column: str) -> dict:
+    """Themes × the values of one attribute: answers in each cell, and each cell's share of the
+    value's answers that are in a theme (列%: which themes matter to 20代 compared to 70代).
+
+    ``values`` are the attribute's values, most frequent first; ``cells[theme_id][value]`` the
+    count; ``totals[value]`` the answers with that value in any theme."""
+    value = _attribute(column)
+    cells: dict[int, dict[str, int]] = {}
+    totals: dict[str, int] = {}
+    for theme_id, val, count in db.session.execute(
+            select(AnalysisComment.theme_id, value, func.count(AnalysisComment.id))
+            .where(AnalysisComment.analysis_id == analysis.id,
+                   AnalysisComment.theme_id.is_not(None), value.is_not(None))
+            .group_by(AnalysisComment.theme_id, value)):
+        cells.setdefault(theme_id, {})[val] = count
+        totals[val] = totals.get(val, 0) + count
+    values = [v for v, _n in attribute_values(analysis, column) if v in totals]
+    themes = broad_themes(analysis)
+    shares = {t.id: {v: cells.get(t.id, {}).get(v, 0) / totals[v] for v in values} for t in themes}
+    return {"column": column, "values": values, "themes": themes, "cells": cells,
+            "totals": totals, "shares": shares}
+
+
+def crosstab_rows(table: dict, theme_label: str, total_label: str) -> Iterator[list]:
+    """The cross-table as spreadsheet rows: a count and a share column per value."""
+    yield [theme_label, *[part for v in table["values"] for part in (v, f"{v} %")]]
+    for theme in table["themes"]:
+        row = table["cells"].get(theme.id, {})
+        yield [theme.label, *[part for v in table["values"]
+                              for part in (row.get(v, 0), f"{table['shares'][theme.id][v] * 100:.1f}")]]
+    yield [total_label, *[part for v in table["values"] for part in (table["totals"][v], "100.0")]]
 
 
 def set_aside_counts(analysis: Analysis) -> dict[str, int]:
@@ -492,7 +583,9 @@ def safe_cell(value) -> str:
 
 
 def export_rows(analysis: Analysis, header: list[str], reason_label) -> Iterator[str]:
-    """CSV lines (UTF-8 with BOM when encoded), one per answer in input order."""
+    """CSV lines (UTF-8 with BOM when encoded), one per answer in input order, followed by the
+    answers' attribute columns."""
+    extra = attribute_columns(analysis)
     labels = dict(db.session.execute(select(AnalysisTheme.id, AnalysisTheme.label)
                                      .where(AnalysisTheme.analysis_id == analysis.id)).all())
     buffer = io.StringIO()
@@ -505,7 +598,7 @@ def export_rows(analysis: Analysis, header: list[str], reason_label) -> Iterator
         return value
 
     buffer.write("\ufeff")
-    writer.writerow([safe_cell(h) for h in header])
+    writer.writerow([safe_cell(h) for h in [*header, *extra]])
     yield flush()
     rows = db.session.execute(
         select(AnalysisComment).where(AnalysisComment.analysis_id == analysis.id, counted_rows())
@@ -514,7 +607,8 @@ def export_rows(analysis: Analysis, header: list[str], reason_label) -> Iterator
     for n, c in enumerate(rows, start=1):
         writer.writerow([safe_cell(v) for v in (
             n, c.source, c.source_ref, labels.get(c.theme_id, ""), labels.get(c.subtheme_id, ""),
-            reason_label(c.set_aside) if c.set_aside else "", c.duplicates, c.text)])
+            reason_label(c.set_aside) if c.set_aside else "", c.duplicates, c.text,
+            *[(c.attributes or {}).get(column, "") for column in extra])])
         if n % 500 == 0:
             yield flush()
     yield flush()

@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import time
 from pathlib import Path
@@ -110,10 +112,23 @@ def index():
                            process=chosen), 422 if form.errors else 200
 
 
+def _attribute_filter(analysis: Analysis) -> tuple[dict, tuple[str, str] | None]:
+    """The attributes staff can filter by, and the one chosen in ``?attr=COLUMN&value=VALUE``
+    (ignored unless it is one of them)."""
+    filters = services.attribute_filters(analysis)
+    column, value = request.args.get("attr", ""), request.args.get("value", "")
+    if column in filters and value in {v for v, _n in filters[column]}:
+        return filters, (column, value)
+    return filters, None
+
+
 def _show(analysis: Analysis, stop_form=None, status=200):
     if stop_form is None:
         stop_form = StopwordsForm(stopwords=analysis.stopwords)
     themes = services.broad_themes(analysis)
+    filters, chosen = _attribute_filter(analysis) if themes else ({}, None)
+    sizes = (services.theme_counts(analysis, *chosen) if chosen
+             else {t.id: t.size for t in themes})
     imports = db.session.scalars(select(AnalysisImport)
                                  .where(AnalysisImport.analysis_id == analysis.id)
                                  .order_by(AnalysisImport.id)).all()
@@ -121,7 +136,8 @@ def _show(analysis: Analysis, stop_form=None, status=200):
                    if i.status == IMPORT_RUNNING and i.job_id]
     return render_template(
         "insights/show.html", analysis=analysis, themes=themes, quotes=services.quotes(themes),
-        total=max(1, sum(t.size for t in themes)), counts=services.source_counts(analysis),
+        sizes=sizes, total=max(1, sum(sizes.values())), filters=filters, chosen=chosen,
+        counts=services.source_counts(analysis),
         rows=services.comment_count(analysis), set_aside=services.set_aside_counts(analysis),
         imports=imports, import_jobs=[j for j in import_jobs if j is not None],
         job=services.current_job(analysis), stop_form=stop_form,
@@ -246,12 +262,14 @@ def _theme_page(analysis, theme, rename=None, merge=None, split=None, status=200
     split.subthemes.choices = [(s.id, s.label) for s in subthemes]
     q = request.args.get("q", "").strip()[:200]
     page = max(1, request.args.get("page", 1, type=db_int))
-    comments, total = services.theme_comments(theme, q, page, PER_PAGE)
+    filters, chosen = _attribute_filter(analysis)
+    comments, total = services.theme_comments(theme, q, page, PER_PAGE, chosen)
     parent = db.session.get(AnalysisTheme, theme.parent_id) if theme.parent_id else None
     return render_template(
         "insights/theme.html", analysis=analysis, theme=theme, parent=parent,
         subthemes=subthemes, quotes=services.quotes([theme, *subthemes]), comments=comments,
         total=total, q=q, page=page, pages=max(1, -(-total // PER_PAGE)), rename=rename,
+        filters=filters, chosen=chosen,
         merge=merge, split=split, others=others), status
 
 
@@ -324,6 +342,40 @@ def export(analysis_id: int):
     return Response(body,
                     mimetype="text/csv", headers={
                         "Content-Disposition": f'attachment; filename="themes-{analysis.id}.csv"'})
+
+
+def _crosstab(analysis: Analysis) -> dict | None:
+    filters = services.attribute_filters(analysis)
+    column = request.args.get("column") or next(iter(filters), None)
+    if column not in filters:
+        return None
+    return {"filters": filters, "table": services.crosstab(analysis, column)}
+
+
+@bp.get("/staff/themes/<int:analysis_id>/crosstab")
+def crosstab(analysis_id: int):
+    """Themes × an attribute of the answers (地区, 年代 …): counts and shares."""
+    analysis = _analysis_or_404(analysis_id)
+    found = _crosstab(analysis)
+    return render_template("insights/crosstab.html", analysis=analysis,
+                           max_values=services.CROSSTAB_MAX_VALUES,
+                           filters=found["filters"] if found else {},
+                           table=found["table"] if found else None)
+
+
+@bp.get("/staff/themes/<int:analysis_id>/crosstab.csv")
+def crosstab_csv(analysis_id: int):
+    analysis = _analysis_or_404(analysis_id)
+    found = _crosstab(analysis)
+    if found is None:  # nothing to compare by: the page says why
+        return redirect(url_for("themes.crosstab", analysis_id=analysis.id))
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    for row in services.crosstab_rows(found["table"], _("Theme"), _("Answers in a theme")):
+        writer.writerow([services.safe_cell(cell) for cell in row])
+    return Response(out.getvalue().encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="themes-{analysis.id}-crosstab.csv"'})
 
 
 @bp.get("/staff/themes/<int:analysis_id>/report")

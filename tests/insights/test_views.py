@@ -1,3 +1,4 @@
+import csv
 import io
 
 import pytest
@@ -181,3 +182,87 @@ def test_the_stop_list_is_edited_per_analysis(staff_client):
     db.session.expire_all()
     assert db.session.get(Analysis, analysis.id).stopword_list == ["公園", "バス"]
     assert "公園" in staff_client.get(f"/staff/themes/{analysis.id}").get_data(as_text=True)
+
+
+@pytest.fixture
+def english_staff(client, make_user):
+    """Staff who read the interface in English, so the tests can quote its sentences."""
+    client.staff = make_user(roles=("staff",), locale="en")
+    login(client, client.staff)
+    return client
+
+
+def _with_attributes(staff, texts):
+    """An analysed import whose rows carry 地区 and 年代 (and an id column too varied to compare)."""
+    areas, ages = ("本町", "川端", "港南"), ("20代", "40代", "70代")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["回答ID", "地区", "年代", "意見"])
+    for i, text in enumerate(texts):
+        writer.writerow([f"R{i:04d}", areas[i % 3], ages[(i // 3) % 3] if i % 10 else "", text])
+    analysis = services.create_analysis("区民アンケート", None, staff)
+    imp, _t = services.start_import(analysis, "survey.csv", out.getvalue().encode("utf-8"))
+    services.begin_import(imp, "意見", staff)
+    services.analyse(analysis.id)
+    return db.session.get(Analysis, analysis.id)
+
+
+def test_imported_columns_are_kept_as_attributes_and_exported(english_staff):
+    texts = make_texts(60)[0]
+    analysis = _with_attributes(english_staff.staff, texts)
+    rows = db.session.scalars(select(AnalysisComment).order_by(AnalysisComment.position)).all()
+    assert rows[1].attributes == {"回答ID": "R0001", "地区": "川端", "年代": "20代"}
+    assert rows[10].attributes == {"回答ID": "R0010", "地区": "川端"}  # blank cells left out
+    assert services.attribute_columns(analysis) == ["回答ID", "地区", "年代"]
+    # 回答ID has a value per row: nothing to compare by, so only 地区 and 年代 are offered.
+    filters = services.attribute_filters(analysis)
+    assert list(filters) == ["地区", "年代"]
+    assert dict(filters["地区"]) == {"本町": 20, "川端": 20, "港南": 20}
+    export = english_staff.get(f"/staff/themes/{analysis.id}/export.csv").data.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(export)))
+    assert lines[0][-3:] == ["回答ID", "地区", "年代"]
+    assert lines[2][-3:] == ["R0001", "川端", "20代"] and lines[11][-3:] == ["R0010", "川端", ""]
+
+
+def test_theme_counts_filter_by_an_attribute_and_the_crosstab_adds_up(english_staff):
+    analysis = _with_attributes(english_staff.staff, make_texts(90)[0])
+    rows = db.session.scalars(select(AnalysisComment)).all()
+    expected: dict[tuple[int, str], int] = {}
+    for row in rows:
+        if row.theme_id is not None:
+            key = (row.theme_id, row.attributes["地区"])
+            expected[key] = expected.get(key, 0) + 1
+    assert services.theme_counts(analysis, "地区", "港南") == {
+        theme: n for (theme, area), n in expected.items() if area == "港南"}
+    table = services.crosstab(analysis, "地区")
+    assert {(t, v): n for t, cells in table["cells"].items() for v, n in cells.items()} == expected
+    for value in table["values"]:
+        assert table["totals"][value] == sum(n for (_t, v), n in expected.items() if v == value)
+        assert sum(table["shares"][t.id][value] for t in table["themes"]) == pytest.approx(1.0)
+
+    base = f"/staff/themes/{analysis.id}"
+    theme = table["themes"][0]
+    filtered = english_staff.get(f"{base}?attr=地区&value=港南").get_data(as_text=True)
+    count = expected.get((theme.id, "港南"), 0)
+    assert "Only answers whose 地区 is “港南” are counted." in filtered
+    assert f'value="{count}"' in filtered  # the theme's meter counts only 港南's answers
+    listed = english_staff.get(f"{base}/themes/{theme.id}?attr=地区&value=港南")
+    assert f"{count} answers found" in listed.get_data(as_text=True)
+    unknown = english_staff.get(f"{base}?attr=地区&value=どこか").get_data(as_text=True)
+    assert "Only answers whose" not in unknown  # a value that is not there is ignored
+
+    page = english_staff.get(f"{base}/crosstab?column=年代").get_data(as_text=True)
+    assert "Themes × 年代" in page and "70代" in page
+    download = english_staff.get(f"{base}/crosstab.csv?column=地区")
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
+    sheet = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
+    assert sheet[0][1:] == [part for v in table["values"] for part in (v, f"{v} %")]
+    assert sheet[-1][1::2] == [str(table["totals"][v]) for v in table["values"]]
+
+
+def test_the_crosstab_explains_when_there_is_nothing_to_compare_by(english_staff):
+    analysis = _analysed(english_staff.staff)  # its file has only 番号 and 意見
+    page = english_staff.get(f"/staff/themes/{analysis.id}/crosstab").get_data(as_text=True)
+    assert "None of the imported files has a column to compare by" in page
+    response = english_staff.get(f"/staff/themes/{analysis.id}/crosstab.csv")
+    assert response.status_code == 302 and response.location.endswith("/crosstab")
