@@ -24,7 +24,14 @@ import scipy.sparse as sp
 from .boilerplate import BUILTIN_STOPWORDS, generic_scores, is_builtin_boilerplate_unit
 from .dedupe import UnionFind, group_exact, near_duplicate_pairs, signature_keys
 from .normalize import classify, normalize
-from .tokens import TokenCache, split_units, tokenize_units, unit_key
+from .tokens import (
+    TokenCache,
+    is_predicate,
+    names_a_theme,
+    split_units,
+    tokenize_units,
+    unit_key,
+)
 
 Progress = Callable[[str, float], None]
 
@@ -33,10 +40,16 @@ TERM_GENERIC_THRESHOLD = 0.6
 SVD_DIMS = 50
 FINE_MAX = 40
 FINE_N_INIT = 2
+# Small surveys (a few hundred answers) cost milliseconds per k-means start, and one unlucky
+# start there splits or merges whole subjects: try more.
+FINE_N_INIT_SMALL, SMALL = 10, 2000
 LINKAGE = "average"
 SILHOUETTE_TOLERANCE = 0.05
 BROAD_SELECTION = "centroids"
 BROAD_REFINE = 3  # spherical k-means passes over broad themes after the merge
+# Verbs and adjectives (入れる, 知る, 止める) are shared by every subject; at full weight two of
+# them pull an answer into another theme (「保育園に入れない」 towards 「避難所に入れるか」).
+PREDICATE_WEIGHT = 0.7
 
 
 @dataclass
@@ -294,7 +307,9 @@ def cluster(
 
     # 8. TF-IDF (+ SVD)
     prog("cluster", 0.0)
-    T = _tfidf(G, min_df=2 if n >= 50 else 1)
+    T = _tfidf(G, min_df=2 if n >= 50 else 1,
+               term_weights=np.array([PREDICATE_WEIGHT if is_predicate(str(t)) else 1.0
+                                      for t in terms]))
     emb = _embed(T, random_state)
     stats["t_vectorise"] = time.perf_counter() - t0
 
@@ -376,12 +391,14 @@ def _related_terms(terms: np.ndarray, c: int) -> np.ndarray:
     return np.flatnonzero([(w in t) or (t in w and len(t) >= 2) for t in terms])
 
 
-def _tfidf(G: sp.csr_matrix, min_df: int) -> sp.csr_matrix:
+def _tfidf(G: sp.csr_matrix, min_df: int, term_weights: np.ndarray | None = None) -> sp.csr_matrix:
     n = G.shape[0]
     B = G > 0
     df = np.asarray(B.sum(axis=0)).ravel()
     ok = (df >= min_df) & (df <= max(0.5 * n, min_df))
     idf = np.where(ok, np.log((1 + n) / (1 + df)) + 1.0, 0.0)
+    if term_weights is not None:
+        idf = idf * term_weights
     T = G.copy().astype(np.float64)
     T.data = 1.0 + np.log(T.data)
     T = (T @ sp.diags(idf)).tocsr()
@@ -416,8 +433,8 @@ def _fine_clusters(emb: np.ndarray, w: np.ndarray, random_state: int) -> np.ndar
         km = MiniBatchKMeans(n_clusters=k, random_state=random_state, batch_size=4096,
                              n_init=1, max_iter=50)
     else:
-        km = KMeans(n_clusters=k, random_state=random_state, n_init=FINE_N_INIT if n < 20_000 else 1,
-                    max_iter=100)
+        starts = FINE_N_INIT_SMALL if n < SMALL else FINE_N_INIT if n < 20_000 else 1
+        km = KMeans(n_clusters=k, random_state=random_state, n_init=starts, max_iter=100)
     lab = km.fit_predict(emb, sample_weight=w)
     _, lab = np.unique(lab, return_inverse=True)
     return lab
@@ -528,7 +545,10 @@ def _ctfidf(G, w, labels, k, terms, top=10) -> list[list[str]]:
 
 
 def _label(words: list[str]) -> str:
-    return "・".join(words[:3]) if words else "(その他)"
+    """Three keywords, nouns first (:func:`names_a_theme`); other keywords only fill up."""
+    nouns = [w for w in words if names_a_theme(w)]
+    chosen = (nouns + [w for w in words if w not in nouns])[:3] if len(nouns) < 2 else nouns[:3]
+    return "・".join(chosen) if chosen else "(その他)"
 
 
 def _representatives(emb, T, idx, w, root, grp_items, item_rows, n_rep=5) -> list[int]:

@@ -12,6 +12,7 @@ tokenised in a pool of worker processes (2 by default).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing as mp
 import os
@@ -54,6 +55,33 @@ def get_tokenizer():
 
         _tokenizer = Tokenizer()
     return _tokenizer
+
+
+_ENDS_IN_HIRAGANA = re.compile(r"[\u3041-\u3093]$")
+
+
+@functools.lru_cache(maxsize=65536)
+def is_predicate(word: str) -> bool:
+    """A verb or adjective (止める, 知る, 近い): base forms of both end in hiragana, so a word
+    that does not is a noun without asking janome."""
+    if not _ENDS_IN_HIRAGANA.search(word):
+        return False
+    tokens = list(get_tokenizer().tokenize(word))
+    return bool(tokens) and tokens[0].part_of_speech.startswith(("動詞", "形容詞"))
+
+
+@functools.lru_cache(maxsize=4096)
+def names_a_theme(word: str) -> bool:
+    """Whether a keyword can name a theme: a noun or noun compound of two characters or more.
+
+    Verbs and adjectives (入れる, 知る, 近い) say what people do or feel about a subject, not the
+    subject, and a single character (週, 前) is too vague; they stay keywords but not labels.
+    """
+    if len(word) < 2:
+        return False
+    tokens = list(get_tokenizer().tokenize(word))
+    return bool(tokens) and all(t.part_of_speech.startswith(("名詞", "接頭詞")) for t in tokens) \
+        and tokens[-1].part_of_speech.startswith("名詞")
 
 
 def split_units(text: str) -> list[str]:

@@ -1,11 +1,13 @@
 import random
+from collections import Counter
 
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from civic.insights.boilerplate import is_builtin_boilerplate_unit
 from civic.insights.pipeline import cluster
-from civic.insights.tokens import TokenCache
+from civic.insights.tokens import TokenCache, names_a_theme
+from tests.insights.mixed_corpus import PROCESS_TEXTS, make_mixed
 
 # A small corpus unlike the dev file: four topics, shared self-introductions, a shared
 # corpus-specific opener the built-in list does not know, and polite closings.
@@ -160,3 +162,47 @@ def test_two_topics_broad_themes_are_pure():
     for t in broad:  # a broad theme never mixes the two topics
         members = [gold[r] for r in res.members(t.id)]
         assert max(members.count("library"), members.count("noise")) >= 0.95 * len(members)
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    texts, gold = make_mixed(seed=7)
+    return texts, gold, cluster(texts)
+
+
+def _subjects(gold, result):
+    """Broad theme id → Counter of the gold subjects of its answers (the survey's rows only)."""
+    found: dict[int, Counter] = {}
+    for subject, theme in zip(gold, result.assignments[:len(gold)], strict=True):
+        if theme is not None:
+            found.setdefault(theme, Counter())[subject] += 1
+    return found
+
+
+def test_a_mixed_survey_finds_each_subject_despite_shared_words(mixed):
+    """Childcare answers say ネット and 入れる like garbage and disaster answers; they still make a
+    theme of their own, and every subject has one theme holding almost all of its answers."""
+    _texts, gold, result = mixed
+    themes = _subjects(gold, result)
+    assert len(themes) == 5
+    leaders = {counts.most_common(1)[0][0]: counts for counts in themes.values()}
+    assert set(leaders) == {"park", "bicycle", "garbage", "childcare", "disaster"}
+    for subject, counts in leaders.items():
+        assert counts[subject] >= 54, (subject, counts)  # 90 % of its 60 answers
+        assert sum(counts.values()) - counts[subject] <= 6, (subject, counts)
+
+
+def test_labels_are_nouns_not_verbs_or_single_characters(mixed):
+    _texts, _gold, result = mixed
+    words = [w for t in result.themes for w in t.label.split("・")]
+    assert words and all(names_a_theme(w) for w in words), [t.label for t in result.themes]
+    assert not set(words) & {"入れる", "知る", "止める", "走る", "週", "前"}
+    assert not names_a_theme("入れる") and not names_a_theme("週") and names_a_theme("保育園")
+
+
+def test_adding_the_process_texts_keeps_the_survey_themes(mixed):
+    texts, gold, result = mixed
+    joined = cluster(texts + PROCESS_TEXTS)
+    assert abs(len(_subjects(gold, joined)) - len(_subjects(gold, result))) <= 1
+    survey = joined.assignments[:len(gold)]
+    assert adjusted_rand_score(gold, [a if a is not None else -1 for a in survey]) >= 0.85
