@@ -14,7 +14,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     """
     instance = (instance_path or os.environ.get("CIVIC_INSTANCE_PATH")
                 or str(Path(__file__).resolve().parent.parent / "instance"))
-    app = Flask(__name__, instance_path=instance)
+    from civic.security import PublicAddressFlask
+
+    app = PublicAddressFlask(__name__, instance_path=instance)
 
     from civic.forms import DatabaseIntConverter
 

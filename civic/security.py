@@ -1,11 +1,29 @@
-"""Response headers every page gets: a nonce-based Content-Security-Policy and friends."""
+"""Response headers every page gets (a nonce-based Content-Security-Policy and friends), and the
+public address every absolute link is built on."""
 
 import secrets
 
-from flask import abort, g, request
+from flask import Flask, Response, abort, g, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import SecurityError
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+class PublicAddressFlask(Flask):
+    """Flask whose absolute links (``url_for(..., _external=True)``) use ``CIVIC_BASE_URL``.
+
+    A password-reset link built from the request's Host would go wherever an attacker's request
+    said. ``config.load`` turns the base URL into ``SERVER_NAME``, which Flask already uses for
+    the host of external links; the scheme still came from the request, so it is set here too.
+    """
+
+    def create_url_adapter(self, request):
+        adapter = super().create_url_adapter(request)
+        if request is not None and adapter is not None and self.config.get("CIVIC_BASE_URL"):
+            adapter.url_scheme = self.config["PREFERRED_URL_SCHEME"]
+        return adapter
 
 
 def csv_cell(value) -> str:
@@ -46,13 +64,23 @@ def _refuse_nul() -> None:
             abort(400)
 
 
+def _untrusted_host(error: SecurityError):
+    """A Host header outside TRUSTED_HOSTS. No URLs can be built for such a request, so the
+    page is plain text rather than the layout with its links."""
+    return Response(_("This address is not served here. Please use the site's own address."),
+                    400, mimetype="text/plain")
+
+
 def init_app(app):
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.before_request(_refuse_nul)
     if app.config.get("CIVIC_PROXY_FIX"):
         # Behind one trusted proxy (nginx): take the client address and scheme from it, so
-        # per-address limits see people, not the proxy, and HTTPS requests get HSTS.
+        # per-address limits see people, not the proxy, and HTTPS requests get HSTS. Never the
+        # host (X-Forwarded-Host): links are built on CIVIC_BASE_URL, and the Host header
+        # itself is checked against TRUSTED_HOSTS.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=0)
     app.after_request(_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -76,32 +76,23 @@ def preferences():
 
 # Email digest ------------------------------------------------------------------------------------
 
-def _compose(base_url: str):
-    def compose(user, notifications) -> tuple[str, str]:
-        # A request of its own per person: their language, links on the public address.
-        with current_app.test_request_context("/", base_url=base_url):
-            g.ui_language = user.locale
-            subject = _("%(site)s: %(n)d new notifications",
-                        site=current_app.config["CIVIC_SITE_NAME"], n=len(notifications))
-            body = render_template("notifications/digest.txt", user=user,
-                                   notifications=notifications)
-        return subject, body
-
-    return compose
+def _compose(user, notifications) -> tuple[str, str]:
+    # A request of its own per person: their language; links on CIVIC_BASE_URL (SERVER_NAME).
+    with current_app.test_request_context("/"):
+        g.ui_language = user.locale
+        subject = _("%(site)s: %(n)d new notifications",
+                    site=current_app.config["CIVIC_SITE_NAME"], n=len(notifications))
+        body = render_template("notifications/digest.txt", user=user, notifications=notifications)
+    return subject, body
 
 
 @bp.cli.command("send-digest")
-@click.option("--base-url", default=None,
-              help="Public address of the site for the links, e.g. https://civic.example.jp "
-                   "(default: from SERVER_NAME and PREFERRED_URL_SCHEME).")
-def send_digest(base_url: str | None):
+def send_digest():
     """Mail each person who asked for it their unread notifications since the last digest."""
-    config = current_app.config
-    if base_url is None:
-        if not config.get("SERVER_NAME"):
-            raise click.UsageError("Give --base-url (or set SERVER_NAME) so the links work.")
-        base_url = f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}"
-    sent, failed = services.send_digests(_compose(base_url.rstrip("/")), mail.send)
+    if not current_app.config.get("CIVIC_BASE_URL"):
+        raise click.UsageError("Set CIVIC_BASE_URL (the site's public address, e.g. "
+                               "https://civic.example.jp) so the links in the mails work.")
+    sent, failed = services.send_digests(_compose, mail.send)
     click.echo(f"{sent} digest(s) sent")
     for address in failed:
         click.echo(f"could not send to {address}", err=True)
