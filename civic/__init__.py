@@ -27,7 +27,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     settings.load(app, config)
     app.jinja_env.add_extension("jinja2.ext.do")
 
-    from civic import errors, i18n, layout, security, transactions
+    from civic import errors, i18n, layout, security, transactions, uploads
     from civic.caching import services as caching
     from civic.extensions import compress, csrf, db, limiter, login_manager, migrate
 
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     caching.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True)
+    uploads.init_app(app)  # before csrf: a route's own body limit applies before its form is read
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
