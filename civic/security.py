@@ -3,7 +3,7 @@ public address every absolute link is built on."""
 
 import secrets
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, abort, current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import SecurityError
 
@@ -32,6 +32,22 @@ def csv_cell(value) -> str:
     return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text
 
 
+def no_store(view):
+    """Mark a view whose pages hold one person's data (their account, notifications, codes to
+    hand out, staff lists of people): no browser or proxy keeps a copy, so the back button on a
+    shared computer or a caching proxy cannot show it to the next person."""
+    view.civic_no_store = True
+    return view
+
+
+def _cache_control(response) -> None:
+    # Downloads (CSV exports, my data) count as personal whether or not their view is marked.
+    download = response.headers.get("Content-Disposition", "").startswith("attachment")
+    view = current_app.view_functions.get(request.endpoint)
+    if (download or getattr(view, "civic_no_store", False)) and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+
+
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -39,6 +55,7 @@ def csp_nonce() -> str:
 
 
 def _headers(response):
+    _cache_control(response)
     nonce = csp_nonce()
     response.headers.setdefault(
         "Content-Security-Policy",

@@ -10,6 +10,8 @@ from civic.accounts.services import personal_data_sections
 from civic.forms import db_int
 from civic.notifications import services
 from civic.notifications.forms import PreferencesForm
+from civic.security import no_store
+from civic.transactions import read_only
 
 bp = Blueprint("notifications", __name__, cli_group="notifications")
 
@@ -30,19 +32,35 @@ def notification_preferences_form() -> PreferencesForm:
 
 
 @bp.get("/notifications")
+@no_store
 @permission_required("notifications.view")
 def index():
     page = services.page_for(current_user, request.args.get("page", 1, type=db_int))
     return render_template("notifications/index.html", page=page)
 
 
-@bp.get("/notifications/<int:notification_id>")
-@permission_required("notifications.view")
-def open_(notification_id: int):
-    """Follow a notification: it counts as read, and the person lands where it points."""
+def _mine_or_404(notification_id: int):
     notification = services.get(current_user, notification_id)
     if notification is None:
         abort(404)
+    return notification
+
+
+@bp.get("/notifications/<int:notification_id>")
+@read_only
+@no_store
+@permission_required("notifications.view")
+def show(notification_id: int):
+    """One notification. Looking changes nothing (a link preview or prefetch opens it too);
+    the buttons on the page mark it read."""
+    return render_template("notifications/show.html", n=_mine_or_404(notification_id))
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+@permission_required("notifications.view")
+def open_(notification_id: int):
+    """Follow a notification: it counts as read, and the person lands where it points."""
+    notification = _mine_or_404(notification_id)
     services.mark_read(current_user, notification.id)
     return redirect(url_for(notification.endpoint, **notification.url_values))
 
@@ -50,8 +68,7 @@ def open_(notification_id: int):
 @bp.post("/notifications/<int:notification_id>/read")
 @permission_required("notifications.view")
 def mark_read(notification_id: int):
-    if services.get(current_user, notification_id) is None:
-        abort(404)
+    _mine_or_404(notification_id)
     services.mark_read(current_user, notification_id)
     return redirect(url_for("notifications.index", page=request.args.get("page", type=db_int)))
 

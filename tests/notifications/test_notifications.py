@@ -123,7 +123,13 @@ def test_bell_list_open_and_mark_read(client, make_user, make_process, make_prop
     listing = client.get("/notifications").text
     assert listing.count("さんが「学童保育の定員」にコメントしました") == 3 or \
         listing.count("学童保育の定員") == 3
-    opened = client.get(f"/notifications/{mine[0].id}")
+    assert f'action="/notifications/{mine[0].id}/open"' in listing
+    # Looking at a notification (a prefetch, a link preview) marks nothing; the button does.
+    shown = client.get(f"/notifications/{mine[0].id}")
+    assert shown.status_code == 200 and "学童保育の定員" in shown.text
+    assert shown.headers["Cache-Control"] == "no-store"
+    assert services.unread_count(author) == 3
+    opened = client.post(f"/notifications/{mine[0].id}/open")
     assert opened.status_code == 302 and opened.location == f"/comments/{mine[0].url_values['comment_id']}"
     assert services.unread_count(author) == 2
     assert client.post(f"/notifications/{mine[1].id}/read").status_code == 302
@@ -136,6 +142,7 @@ def test_bell_list_open_and_mark_read(client, make_user, make_process, make_prop
     other = type(client)(client.application)
     login(other, neighbour)
     assert other.get(f"/notifications/{mine[0].id}").status_code == 404
+    assert other.post(f"/notifications/{mine[0].id}/open").status_code == 404
     assert other.post(f"/notifications/{mine[0].id}/read").status_code == 404
     assert type(client)(client.application).get("/notifications").status_code == 302
 
