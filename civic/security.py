@@ -44,8 +44,8 @@ def _cache_control(response) -> None:
     # Downloads (CSV exports, my data) count as personal whether or not their view is marked.
     download = response.headers.get("Content-Disposition", "").startswith("attachment")
     view = current_app.view_functions.get(request.endpoint)
-    if (download or getattr(view, "civic_no_store", False)) and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = "no-store"
+    if download or getattr(view, "civic_no_store", False):
+        response.headers.setdefault("Cache-Control", "no-store")
 
 
 def csp_nonce() -> str:
