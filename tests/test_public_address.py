@@ -15,6 +15,7 @@ import segno
 
 from civic.cafe import services as cafe_services
 from civic.notifications.models import Notification, NotificationSettings
+from tests.cafe.conftest import CAFE_DATA
 from tests.conftest import login, make_app
 
 BASE = "https://civic.example.jp"
@@ -25,9 +26,6 @@ FORGED = {
     "Forwarded": "host=evil.example;proto=http",
     "X-Host": "evil.example",
 }
-CAFE = {"title": "川沿いの10年後", "purpose": "語り合う", "mode": "classic",
-        "questions": "今の暮らしは？", "round_count": 1, "round_minutes": 20, "table_size": 3,
-        "table_lines": "", "verification_required": False}
 
 
 @pytest.fixture
@@ -105,7 +103,7 @@ def test_residency_code_letters_carry_qr_codes_for_the_base_url(forged_client, m
 def test_the_cafe_join_link_and_qr_code_use_the_base_url(forged_client, make_user,
                                                          make_process):
     host = make_user(roles=("facilitator",))
-    cafe = cafe_services.create_cafe(make_process(features=("cafe_open",)), CAFE, host)
+    cafe = cafe_services.create_cafe(make_process(features=("cafe_open",)), CAFE_DATA, host)
     login(forged_client, host)
     join = f"{BASE}/cafe/{cafe.join_code}"
     console = forged_client.get(f"/cafes/{cafe.id}/console").text

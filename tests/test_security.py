@@ -8,6 +8,7 @@ from civic.cafe import services as cafe
 from civic.extensions import db
 from civic.insights import services as themes
 from civic.notifications.models import Notification
+from tests.cafe.conftest import CAFE_DATA
 from tests.conftest import login, make_app
 
 
@@ -84,11 +85,6 @@ def test_nul_bytes_in_form_data_are_refused_at_the_door(client):
     assert client.get("/proposals/search?q=%00").status_code == 400
 
 
-CAFE = {"title": "川沿いの10年後", "purpose": "語り合う", "mode": "classic",
-        "questions": "今の暮らしは？", "round_count": 1, "round_minutes": 20, "table_size": 3,
-        "table_lines": "", "verification_required": False}
-
-
 def test_personal_pages_and_exports_are_never_stored_by_browsers_or_proxies(
         client, make_user, make_process, make_area):
     admin = make_user(roles=("admin", "staff", "facilitator"))
@@ -97,7 +93,7 @@ def test_personal_pages_and_exports_are_never_stored_by_browsers_or_proxies(
     db.session.add(notification)
     db.session.commit()
     process = make_process(features=("cafe_open",))
-    a_cafe = cafe.create_cafe(process, CAFE, admin)
+    a_cafe = cafe.create_cafe(process, CAFE_DATA, admin)
     analysis = themes.create_analysis("調査", None, admin)
     area = make_area()
     login(client, admin)
