@@ -14,7 +14,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     """
     instance = (instance_path or os.environ.get("CIVIC_INSTANCE_PATH")
                 or str(Path(__file__).resolve().parent.parent / "instance"))
-    app = Flask(__name__, instance_path=instance)
+    from civic.security import PublicAddressFlask
+
+    app = PublicAddressFlask(__name__, instance_path=instance)
 
     from civic.forms import DatabaseIntConverter
 
@@ -25,7 +27,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     settings.load(app, config)
     app.jinja_env.add_extension("jinja2.ext.do")
 
-    from civic import errors, i18n, layout, security, transactions
+    from civic import errors, i18n, layout, security, transactions, uploads
     from civic.caching import services as caching
     from civic.extensions import compress, csrf, db, limiter, login_manager, migrate
 
@@ -34,6 +36,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     caching.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True)
+    uploads.init_app(app)  # before csrf: a route's own body limit applies before its form is read
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

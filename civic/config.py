@@ -9,12 +9,22 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret  # nosec B105
 
 
 class Config:
     CIVIC_ENV = "development"
+    # The public address, e.g. "https://civic.city.example.jp": every absolute link (mail, the
+    # residency-code letters, QR codes, the digest) is built on it, never on the request's Host.
+    # Required in production. Requests for any other host are refused (400); CIVIC_TRUSTED_HOSTS
+    # adds names (a load balancer's health check by address). Without it (development) only
+    # loopback names are accepted.
+    CIVIC_BASE_URL = None
+    CIVIC_TRUSTED_HOSTS: list = []
+    # Trust X-Forwarded-For and X-Forwarded-Proto from the one proxy in front (docs/deploy.md).
+    CIVIC_PROXY_FIX = False
     CIVIC_TIMEZONE = "Asia/Tokyo"
     CIVIC_SITE_NAME = "civic"
 
@@ -39,6 +49,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": 3600}
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # Routes marked @body_limit("…") accept more (civic.uploads): a 100,000-answer survey export.
+    CIVIC_THEMES_MAX_UPLOAD = 64 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -132,6 +144,46 @@ def load(app, overrides: dict | None = None) -> None:
                 "environment variable or put SECRET_KEY in instance/config.py."
             )
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+    _public_address(app.config)
+
+
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def _public_address(config) -> None:
+    """Build links on ``CIVIC_BASE_URL`` and accept requests for its host only.
+
+    Flask builds external URLs from ``SERVER_NAME`` and ``PREFERRED_URL_SCHEME`` when they are
+    set, and ``TRUSTED_HOSTS`` makes any other Host header a 400 before routing.
+    """
+    base_url = config.get("CIVIC_BASE_URL")
+    extra = config.get("CIVIC_TRUSTED_HOSTS") or []
+    if isinstance(extra, str):
+        extra = [name.strip() for name in extra.split(",") if name.strip()]
+    if not base_url:
+        if config["CIVIC_ENV"] == "production":
+            raise RuntimeError(
+                "CIVIC_BASE_URL is not set. Production refuses to start without the public "
+                "address the links in mails, letters and QR codes point to: set CIVIC_BASE_URL, "
+                "e.g. https://civic.city.example.jp, in the environment or instance/config.py."
+            )
+        config["TRUSTED_HOSTS"] = LOOPBACK_HOSTS + list(extra)
+        return
+    parts = urlsplit(base_url)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/")
+            or parts.query or parts.fragment or parts.username or parts.password):
+        raise RuntimeError(
+            f"CIVIC_BASE_URL must be a scheme and a host, e.g. https://civic.city.example.jp "
+            f"(without a path), not {base_url!r}."
+        )
+    if config["CIVIC_ENV"] == "production" and parts.scheme != "https":
+        raise RuntimeError("CIVIC_BASE_URL must start with https:// in production "
+                           "(session cookies are only sent over HTTPS).")
+    config["CIVIC_BASE_URL"] = f"{parts.scheme}://{parts.netloc.lower()}"
+    config["SERVER_NAME"] = parts.netloc.lower()
+    config["PREFERRED_URL_SCHEME"] = parts.scheme
+    config["APPLICATION_ROOT"] = "/"
+    config["TRUSTED_HOSTS"] = [parts.hostname, *extra]
 
 
 def unescaped_json(value) -> str:

@@ -199,7 +199,8 @@ CASES = [
     # Notifications: one for the author
     C("healthz", "GET", EVERYONE),
     C("notifications.index", "GET", SIGNED_IN),
-    C("notifications.open_", "GET", {AUTHOR}, notification_id="w.notification"),
+    C("notifications.show", "GET", {AUTHOR}, notification_id="w.notification"),
+    C("notifications.open_", "POST", {AUTHOR}, notification_id="w.notification"),
     C("notifications.mark_read", "POST", {AUTHOR}, notification_id="w.notification"),
     C("notifications.mark_all_read", "POST", SIGNED_IN, keeps=True),
     C("notifications.preferences", "POST", SIGNED_IN, keeps=True),

@@ -32,9 +32,38 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path, clean_env):
         create_app(instance_path=str(tmp_path))
     assert not (tmp_path / "secret_key").exists()
     clean_env.setenv("SECRET_KEY", "s" * 40)
+    clean_env.setenv("CIVIC_BASE_URL", "https://civic.example.jp")
     app = create_app(instance_path=str(tmp_path))
     assert app.config["SECRET_KEY"] == "s" * 40
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_to_start_without_its_public_address(tmp_path, clean_env):
+    clean_env.setenv("CIVIC_ENV", "production")
+    clean_env.setenv("SECRET_KEY", "s" * 40)
+    with pytest.raises(RuntimeError, match="CIVIC_BASE_URL is not set"):
+        create_app(instance_path=str(tmp_path))
+    for wrong in ("civic.example.jp", "http://civic.example.jp", "https://civic.example.jp/civic",
+                  "https://civic.example.jp/?a=1", "https://user@civic.example.jp"):
+        clean_env.setenv("CIVIC_BASE_URL", wrong)
+        with pytest.raises(RuntimeError, match="CIVIC_BASE_URL must"):
+            create_app(instance_path=str(tmp_path))
+    clean_env.setenv("CIVIC_BASE_URL", "https://Civic.Example.jp/")
+    clean_env.setenv("CIVIC_TRUSTED_HOSTS", "10.0.0.5, www.civic.example.jp")
+    config = create_app(instance_path=str(tmp_path)).config
+    assert config["CIVIC_BASE_URL"] == "https://civic.example.jp"
+    assert (config["SERVER_NAME"], config["PREFERRED_URL_SCHEME"]) == ("civic.example.jp", "https")
+    assert config["TRUSTED_HOSTS"] == ["civic.example.jp", "10.0.0.5", "www.civic.example.jp"]
+
+
+def test_development_without_a_base_url_trusts_loopback_names_only(tmp_path, clean_env):
+    config = create_app(instance_path=str(tmp_path)).config
+    assert config["SERVER_NAME"] is None
+    assert config["TRUSTED_HOSTS"] == ["localhost", "127.0.0.1"]
+    clean_env.setenv("CIVIC_BASE_URL", "http://192.168.1.20:5000")  # phones on the office LAN
+    config = create_app(instance_path=str(tmp_path)).config
+    assert (config["SERVER_NAME"], config["TRUSTED_HOSTS"]) == ("192.168.1.20:5000",
+                                                               ["192.168.1.20"])
 
 
 def test_instance_config_and_environment_override_defaults(tmp_path, clean_env):

@@ -4,7 +4,12 @@ import re
 
 import pytest
 
-from tests.conftest import make_app
+from civic.cafe import services as cafe
+from civic.extensions import db
+from civic.insights import services as themes
+from civic.notifications.models import Notification
+from tests.cafe.conftest import CAFE_DATA
+from tests.conftest import login, make_app
 
 
 def _sample_path(rule) -> str:
@@ -78,3 +83,32 @@ def test_nul_bytes_in_form_data_are_refused_at_the_door(client):
     response = client.post("/register", data={"display_name": "a\x00b", "email": "x@example.jp"})
     assert response.status_code == 400
     assert client.get("/proposals/search?q=%00").status_code == 400
+
+
+def test_personal_pages_and_exports_are_never_stored_by_browsers_or_proxies(
+        client, make_user, make_process, make_area):
+    admin = make_user(roles=("admin", "staff", "facilitator"))
+    notification = Notification(user_id=admin.id, kind="comment", endpoint="spaces.home",
+                                url_values={})
+    db.session.add(notification)
+    db.session.commit()
+    process = make_process(features=("cafe_open",))
+    a_cafe = cafe.create_cafe(process, CAFE_DATA, admin)
+    analysis = themes.create_analysis("調査", None, admin)
+    area = make_area()
+    login(client, admin)
+    personal = ["/account", "/account/data.json", "/account/delete", "/notifications",
+                f"/notifications/{notification.id}", "/staff/codes", "/admin/users",
+                f"/admin/users/{admin.id}", "/admin/audit", f"/cafes/{a_cafe.id}/harvest.csv",
+                f"/staff/themes/{analysis.id}/export.csv"]
+    for path in personal:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers.get("Cache-Control") == "no-store", path
+    sheet = client.post("/staff/codes", data={"area": area.id, "count": 1, "kind": "letter",
+                                              "days": 30})
+    assert 'class="code"' in sheet.text and sheet.headers["Cache-Control"] == "no-store"
+    # Pages that are the same for everyone stay cacheable.
+    for path in ("/", f"/processes/{process.slug}"):
+        response = client.get(path)
+        assert response.status_code == 200 and "Cache-Control" not in response.headers

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from civic.extensions import db
 from civic.proposals.models import Proposal, ProposalImage
-from tests.conftest import login, make_app
+from tests.conftest import PASSWORD, csrf_token_from, login, make_app
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>'
@@ -44,3 +44,44 @@ def test_requests_over_the_size_limit_get_the_translated_413_page(database_url):
                                                        "password": "x" * 5000})
     assert response.status_code == 413
     assert "大きすぎ" in response.get_data(as_text=True)
+
+
+def test_a_route_with_its_own_limit_takes_larger_bodies_before_the_csrf_check(database_url):
+    """The CSRF check reads the form first; it must do so under the route's limit (8–64 MB)."""
+    client = make_app(database_url, WTF_CSRF_ENABLED=True).test_client()
+    nine_mb = b"a" * (9 * 1024 * 1024)
+    themes = client.post("/staff/themes/1/import", content_type="multipart/form-data",
+                         data={"file": (io.BytesIO(nine_mb), "survey.csv")})
+    assert themes.status_code == 400  # read, then refused for its missing token: not too large
+    elsewhere = client.post("/register", content_type="multipart/form-data",
+                            data={"file": (io.BytesIO(nine_mb), "survey.csv")})
+    assert elsewhere.status_code == 413
+    too_large = client.post("/staff/themes/1/import", data=b"a" * (64 * 1024 * 1024 + 1),
+                            content_type="application/octet-stream")
+    assert too_large.status_code == 413
+
+
+def test_staff_import_a_file_over_the_global_limit(database_url, make_user):
+    from civic.insights import services
+    from civic.insights.models import AnalysisImport
+
+    app = make_app(database_url, WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=4096,
+                   CIVIC_THEMES_MAX_UPLOAD=64 * 1024)
+    client = app.test_client()
+    staff = make_user(roles=("staff",))
+    analysis = services.create_analysis("調査", None, staff)
+    token = csrf_token_from(client.get("/login").text)
+    client.post("/login", data={"email": staff.email, "password": PASSWORD, "csrf_token": token})
+    page = client.get(f"/staff/themes/{analysis.id}/import")
+    survey = ("意見\n" + "公園にベンチがほしい\n" * 1000).encode()  # about 31 kB
+    response = client.post(f"/staff/themes/{analysis.id}/import",
+                           content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(survey), "survey.csv"),
+                                 "csrf_token": csrf_token_from(page.text)})
+    assert response.status_code == 302, response.status_code
+    db.session.expire_all()
+    assert db.session.scalar(select(AnalysisImport.filename)) == "survey.csv"
+    twice = client.post(f"/staff/themes/{analysis.id}/import", content_type="multipart/form-data",
+                        data={"file": (io.BytesIO(survey * 3), "survey.csv"),
+                              "csrf_token": csrf_token_from(page.text)})
+    assert twice.status_code == 413

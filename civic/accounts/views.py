@@ -42,6 +42,7 @@ from civic.audit.services import record
 from civic.extensions import db, limiter, login_manager
 from civic.i18n import forget_language, safe_next
 from civic.moderation import services as moderation
+from civic.security import no_store
 from civic.spaces.models import Area, StaffArea
 
 bp = Blueprint("accounts", __name__, cli_group="users")
@@ -180,6 +181,7 @@ def reset_password(token: str):
 
 
 @bp.route("/account", methods=["GET", "POST"])
+@no_store
 @login_required
 def profile():
     form = ProfileForm(obj=current_user)
@@ -196,6 +198,7 @@ def profile():
 
 
 @bp.post("/account/password")
+@no_store
 @login_required
 @limiter.limit("10 per hour")
 def change_password():
@@ -216,6 +219,7 @@ def change_password():
 
 
 @bp.get("/account/data.json")
+@no_store
 @login_required
 def download_data():
     body = json.dumps(services.personal_data(current_user), ensure_ascii=False, indent=2)
@@ -224,6 +228,7 @@ def download_data():
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
+@no_store
 @login_required
 def delete_account():
     form = DeleteAccountForm()
@@ -260,6 +265,7 @@ def verify():
 
 
 @bp.route("/staff/codes", methods=["GET", "POST"])
+@no_store
 @permission_required("residency.issue_codes")
 def issue_codes():
     form = IssueCodesForm()
@@ -301,6 +307,7 @@ def create_admin_command(email: str, name: str, password: str):
 
 
 @admin_bp.get("/users")
+@no_store
 @permission_required("users.administer")
 def users():
     query = request.args.get("q", "").strip()
@@ -313,6 +320,7 @@ def users():
 
 
 @admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@no_store
 @permission_required("users.administer")
 def user_roles(user_id: int):
     user = db.session.get(User, user_id)

@@ -6,11 +6,13 @@ from sqlalchemy import select
 from civic.accounts.permissions import permission_required
 from civic.audit.models import AuditEvent
 from civic.extensions import db
+from civic.security import no_store
 
 bp = Blueprint("audit", __name__)
 
 
 @bp.get("/admin/audit")
+@no_store
 @permission_required("users.administer")
 def events():
     action = request.args.get("action", "").strip()

@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -45,18 +44,16 @@ from civic.insights.models import (
 )
 from civic.jobs.models import Job
 from civic.spaces.models import Process
+from civic.uploads import body_limit
 
 bp = Blueprint("themes", __name__, cli_group="themes")
 
-MAX_UPLOAD = 64 * 1024 * 1024  # a 100,000-answer survey export; CIVIC_THEMES_MAX_UPLOAD overrides
 PER_PAGE = 50
 
 
 @bp.before_request
 def staff_only():
     require("themes.manage")
-    if request.endpoint == "themes.upload":
-        request.max_content_length = current_app.config.get("CIVIC_THEMES_MAX_UPLOAD", MAX_UPLOAD)
 
 
 def _analysis_or_404(analysis_id: int) -> Analysis:
@@ -202,6 +199,7 @@ def run(analysis_id: int):
 # Importing CSV files ------------------------------------------------------------------------------
 
 @bp.route("/staff/themes/<int:analysis_id>/import", methods=["GET", "POST"])
+@body_limit("CIVIC_THEMES_MAX_UPLOAD")
 def upload(analysis_id: int):
     analysis = _analysis_or_404(analysis_id)
     form = UploadForm()

@@ -10,6 +10,8 @@ from civic.accounts.services import personal_data_sections
 from civic.forms import db_int
 from civic.notifications import services
 from civic.notifications.forms import PreferencesForm
+from civic.security import no_store
+from civic.transactions import read_only
 
 bp = Blueprint("notifications", __name__, cli_group="notifications")
 
@@ -30,19 +32,35 @@ def notification_preferences_form() -> PreferencesForm:
 
 
 @bp.get("/notifications")
+@no_store
 @permission_required("notifications.view")
 def index():
     page = services.page_for(current_user, request.args.get("page", 1, type=db_int))
     return render_template("notifications/index.html", page=page)
 
 
-@bp.get("/notifications/<int:notification_id>")
-@permission_required("notifications.view")
-def open_(notification_id: int):
-    """Follow a notification: it counts as read, and the person lands where it points."""
+def _mine_or_404(notification_id: int):
     notification = services.get(current_user, notification_id)
     if notification is None:
         abort(404)
+    return notification
+
+
+@bp.get("/notifications/<int:notification_id>")
+@read_only
+@no_store
+@permission_required("notifications.view")
+def show(notification_id: int):
+    """One notification. Looking changes nothing (a link preview or prefetch opens it too);
+    the buttons on the page mark it read."""
+    return render_template("notifications/show.html", n=_mine_or_404(notification_id))
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+@permission_required("notifications.view")
+def open_(notification_id: int):
+    """Follow a notification: it counts as read, and the person lands where it points."""
+    notification = _mine_or_404(notification_id)
     services.mark_read(current_user, notification.id)
     return redirect(url_for(notification.endpoint, **notification.url_values))
 
@@ -50,8 +68,7 @@ def open_(notification_id: int):
 @bp.post("/notifications/<int:notification_id>/read")
 @permission_required("notifications.view")
 def mark_read(notification_id: int):
-    if services.get(current_user, notification_id) is None:
-        abort(404)
+    _mine_or_404(notification_id)
     services.mark_read(current_user, notification_id)
     return redirect(url_for("notifications.index", page=request.args.get("page", type=db_int)))
 
@@ -76,32 +93,23 @@ def preferences():
 
 # Email digest ------------------------------------------------------------------------------------
 
-def _compose(base_url: str):
-    def compose(user, notifications) -> tuple[str, str]:
-        # A request of its own per person: their language, links on the public address.
-        with current_app.test_request_context("/", base_url=base_url):
-            g.ui_language = user.locale
-            subject = _("%(site)s: %(n)d new notifications",
-                        site=current_app.config["CIVIC_SITE_NAME"], n=len(notifications))
-            body = render_template("notifications/digest.txt", user=user,
-                                   notifications=notifications)
-        return subject, body
-
-    return compose
+def _compose(user, notifications) -> tuple[str, str]:
+    # A request of its own per person: their language; links on CIVIC_BASE_URL (SERVER_NAME).
+    with current_app.test_request_context("/"):
+        g.ui_language = user.locale
+        subject = _("%(site)s: %(n)d new notifications",
+                    site=current_app.config["CIVIC_SITE_NAME"], n=len(notifications))
+        body = render_template("notifications/digest.txt", user=user, notifications=notifications)
+    return subject, body
 
 
 @bp.cli.command("send-digest")
-@click.option("--base-url", default=None,
-              help="Public address of the site for the links, e.g. https://civic.example.jp "
-                   "(default: from SERVER_NAME and PREFERRED_URL_SCHEME).")
-def send_digest(base_url: str | None):
+def send_digest():
     """Mail each person who asked for it their unread notifications since the last digest."""
-    config = current_app.config
-    if base_url is None:
-        if not config.get("SERVER_NAME"):
-            raise click.UsageError("Give --base-url (or set SERVER_NAME) so the links work.")
-        base_url = f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}"
-    sent, failed = services.send_digests(_compose(base_url.rstrip("/")), mail.send)
+    if not current_app.config.get("CIVIC_BASE_URL"):
+        raise click.UsageError("Set CIVIC_BASE_URL (the site's public address, e.g. "
+                               "https://civic.example.jp) so the links in the mails work.")
+    sent, failed = services.send_digests(_compose, mail.send)
     click.echo(f"{sent} digest(s) sent")
     for address in failed:
         click.echo(f"could not send to {address}", err=True)

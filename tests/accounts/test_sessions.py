@@ -59,7 +59,7 @@ def _session_cookie(response) -> str:
 def test_production_cookies_are_secure_http_only_same_site_and_expire(database_url, make_user,
                                                                       monkeypatch):
     monkeypatch.setenv("CIVIC_ENV", "production")
-    app = make_app(database_url)
+    app = make_app(database_url, CIVIC_BASE_URL="https://civic.example.jp")
     user = make_user()
     response = login(app.test_client(), user)
     cookie = _session_cookie(response)

@@ -80,7 +80,7 @@ def test_resident_proposes_staff_review_a_neighbour_supports_and_the_proposer_is
     shoot(page, "4-bell")
     bell.click()
     assert page.get_by_role("heading", name="お知らせ").is_visible()
-    told = page.get_by_role("link", name="花子さんが「公園に木陰のベンチを」にコメントしました。")
+    told = page.get_by_role("button", name="花子さんが「公園に木陰のベンチを」にコメントしました。")
     assert told.is_visible()
     assert page.get_by_text("あなたの提案「公園に木陰のベンチを」は「審査中」になりました。").is_visible()
     shoot(page, "5-notifications")

@@ -10,7 +10,7 @@ from civic.notifications.milestones import is_milestone
 from civic.notifications.models import Notification
 from civic.proposals import services as proposals
 from civic.proposals.models import ProposalSettings
-from tests.conftest import login
+from tests.conftest import login, make_app
 
 FEATURES = ("proposals_open", "supports_open", "comments_open")
 
@@ -123,7 +123,13 @@ def test_bell_list_open_and_mark_read(client, make_user, make_process, make_prop
     listing = client.get("/notifications").text
     assert listing.count("さんが「学童保育の定員」にコメントしました") == 3 or \
         listing.count("学童保育の定員") == 3
-    opened = client.get(f"/notifications/{mine[0].id}")
+    assert f'action="/notifications/{mine[0].id}/open"' in listing
+    # Looking at a notification (a prefetch, a link preview) marks nothing; the button does.
+    shown = client.get(f"/notifications/{mine[0].id}")
+    assert shown.status_code == 200 and "学童保育の定員" in shown.text
+    assert shown.headers["Cache-Control"] == "no-store"
+    assert services.unread_count(author) == 3
+    opened = client.post(f"/notifications/{mine[0].id}/open")
     assert opened.status_code == 302 and opened.location == f"/comments/{mine[0].url_values['comment_id']}"
     assert services.unread_count(author) == 2
     assert client.post(f"/notifications/{mine[1].id}/read").status_code == 302
@@ -136,11 +142,12 @@ def test_bell_list_open_and_mark_read(client, make_user, make_process, make_prop
     other = type(client)(client.application)
     login(other, neighbour)
     assert other.get(f"/notifications/{mine[0].id}").status_code == 404
+    assert other.post(f"/notifications/{mine[0].id}/open").status_code == 404
     assert other.post(f"/notifications/{mine[0].id}/read").status_code == 404
     assert type(client)(client.application).get("/notifications").status_code == 302
 
 
-def test_email_digest_for_those_who_opt_in(app, client, make_user, make_process, make_proposal,
+def test_email_digest_for_those_who_opt_in(app, database_url, client, make_user, make_process, make_proposal,
                                            monkeypatch):
     process = make_process(features=FEATURES)
     author, quiet, neighbour = make_user(), make_user(), make_user()
@@ -155,16 +162,22 @@ def test_email_digest_for_those_who_opt_in(app, client, make_user, make_process,
     sent = []
     monkeypatch.setattr("civic.mail.send", lambda to, subject, body: sent.append((to, subject, body)))
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["notifications", "send-digest", "--base-url", "https://civic.example.jp"])
+    assert runner.invoke(args=["notifications", "send-digest"]).exit_code != 0  # no base URL
+    assert sent == []
+    public = make_app(database_url, CIVIC_BASE_URL="https://civic.example.jp")
+    runner = public.test_cli_runner()
+    with public.app_context():
+        result = runner.invoke(args=["notifications", "send-digest"])
     assert result.exit_code == 0, result.output
     assert [to for to, _s, _b in sent] == [author.email]
     subject, body = sent[0][1:]
     assert "1" in subject and "学童保育の定員" in body
     assert "https://civic.example.jp/comments/" in body and "&#" not in body
     # Nothing new: nothing sent; a new one: only that one.
-    runner.invoke(args=["notifications", "send-digest", "--base-url", "https://civic.example.jp"])
+    with public.app_context():
+        runner.invoke(args=["notifications", "send-digest"])
     assert len(sent) == 1
     comments.add(neighbour, "proposal", proposal.id, "もう一つ")
-    runner.invoke(args=["notifications", "send-digest", "--base-url", "https://civic.example.jp"])
+    with public.app_context():
+        runner.invoke(args=["notifications", "send-digest"])
     assert len(sent) == 2 and sent[1][2].count("https://civic.example.jp/comments/") == 1
-    assert runner.invoke(args=["notifications", "send-digest"]).exit_code != 0  # no base URL
