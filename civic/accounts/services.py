@@ -165,6 +165,12 @@ def issue_codes(area, count: int, kind: str, days: int, issued_by: User) -> tupl
     return batch, codes
 
 
+def batch_expiry(batch: str):
+    """When the codes of a batch stop working (all codes of a batch share it)."""
+    return db.session.scalar(select(func.min(ResidencyCode.expires_at))
+                             .where(ResidencyCode.batch == batch))
+
+
 def redeem_code(user: User, raw_code: str) -> Residency:
     """Make ``user`` a verified resident of the code's area. Each code works exactly once."""
     from flask_babel import gettext as _

@@ -278,9 +278,13 @@ def issue_codes():
             for code in codes
         ]
         return render_template("accounts/code_sheet.html", area=area, sheet=sheet,
-                               kind=form.kind.data, batch=batch)
+                               kind=form.kind.data, batch=batch,
+                               expires_at=services.batch_expiry(batch),
+                               site_url=url_for("spaces.home", _external=True),
+                               verify_url=url_for("accounts.verify", _external=True))
     return render_template("accounts/issue_codes.html", form=form,
-                           batches=services.code_batches(), areas={a.id: a for a in areas})
+                           batches=services.code_batches(), areas={a.id: a for a in areas}), (
+        422 if form.errors else 200)
 
 
 @bp.cli.command("create-admin")

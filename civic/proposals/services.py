@@ -55,18 +55,26 @@ def settings_for(process) -> ProposalSettings:
     """The process's proposals settings; an unsaved default one when staff never set them."""
     found = db.session.scalar(_SETTINGS, {"process_id": process.id})
     return found or ProposalSettings(process_id=process.id, kind="citizen", theme="",
-                                     categories=[], criteria=list(DEFAULT_CRITERIA))
+                                     categories=[], criteria=list(DEFAULT_CRITERIA),
+                                     comments_on_closed=False)
 
 
 def save_settings(actor, process, data: dict) -> ProposalSettings:
     settings = settings_for(process)
-    for name in ("kind", "theme", "categories", "support_limit", "support_threshold", "criteria"):
+    for name in ("kind", "theme", "categories", "support_limit", "support_threshold", "criteria",
+                 "comments_on_closed"):
         setattr(settings, name, data[name])
     db.session.add(settings)
     record(actor, "proposals.settings_saved", process, **{
-        k: data[k] for k in ("kind", "support_limit", "support_threshold")})
+        k: data[k] for k in ("kind", "support_limit", "support_threshold", "comments_on_closed")})
     db.session.commit()
     return settings
+
+
+def comments_closed(proposal: Proposal) -> bool:
+    """Not accepted or withdrawn, in a process that closes the discussion of such proposals."""
+    return (proposal.state in lifecycle.CLOSED_STATES
+            and not settings_for(proposal.process).comments_on_closed)
 
 
 # Writing ----------------------------------------------------------------------------------------
