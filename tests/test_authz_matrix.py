@@ -94,7 +94,11 @@ CASES = [
     C("spaces.processes", "GET", EVERYONE),
     C("spaces.process", "GET", EVERYONE, slug="w.slug"),
     C("spaces.process", "GET", STAFF_ONLY, slug="w.hidden_slug"),
-    C("spaces.staff_home", "GET", STAFF_ONLY),
+    # Staff work: the inbox and a process's participation figures
+    C("staff.home", "GET", STAFF_ONLY),
+    C("staff.participation_page", "GET", STAFF_ONLY, slug="w.slug"),
+    C("staff.participation_csv", "GET", STAFF_ONLY, slug="w.slug"),
+    C("staff.participation_page", "GET", STAFF_ONLY, slug="w.hidden_slug"),
     C("spaces.areas", "GET", STAFF_ONLY), C("spaces.areas", "POST", STAFF_ONLY),
     C("spaces.new_process", "GET", STAFF_ONLY), C("spaces.new_process", "POST", STAFF_ONLY),
     C("spaces.edit_process", "GET", STAFF_ONLY, slug="w.slug"),

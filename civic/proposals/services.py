@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from civic.accounts.models import User
@@ -21,6 +21,7 @@ from civic.proposals import lifecycle
 from civic.proposals.images import sniff
 from civic.proposals.models import (
     ConsultationMessage,
+    ConsultationRead,
     ProgressUpdate,
     Proposal,
     ProposalImage,
@@ -408,8 +409,27 @@ def consultation(proposal: Proposal) -> list[ConsultationMessage]:
 def post_consultation(user, proposal: Proposal, body: str) -> ConsultationMessage:
     message = ConsultationMessage(proposal_id=proposal.id, author_id=user.id, body=body.strip())
     db.session.add(message)
+    db.session.flush()
+    notifications.consultation_posted(user, proposal)
     db.session.commit()
     return message
+
+
+def mark_consultation_read(user, proposal: Proposal) -> None:
+    """Move the reader's marker to the newest message of the thread (never backwards)."""
+    newest = db.session.scalar(select(func.max(ConsultationMessage.id))
+                               .where(ConsultationMessage.proposal_id == proposal.id))
+    if newest is None:
+        return
+    dialect = db.session.get_bind().dialect.name
+    table = ConsultationRead.__table__
+    statement = insert_for(dialect)(table).values(user_id=user.id, proposal_id=proposal.id,
+                                                  last_message_id=newest)
+    seen, now = table.c.last_message_id, statement.excluded.last_message_id
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.proposal_id],
+        set_={"last_message_id": case((seen > now, seen), else_=now)}))
+    db.session.commit()
 
 
 def reviews_for(user, proposal: Proposal) -> list[Review]:

@@ -366,8 +366,10 @@ def consultation(proposal_id: int):
         services.post_consultation(current_user, proposal, form.body.data)
         flash(_("Your message has been sent."), "success")
         return redirect(url_for("proposals.consultation", proposal_id=proposal.id))
-    return render_template("proposals/consultation.html", proposal=proposal, form=form,
-                           messages=services.consultation(proposal)), 422 if form.errors else 200
+    page = render_template("proposals/consultation.html", proposal=proposal, form=form,
+                           messages=services.consultation(proposal))
+    services.mark_consultation_read(current_user, proposal)  # after: the commit expires them
+    return page, 422 if form.errors else 200
 
 
 @bp.route("/proposals/<int:proposal_id>/review", methods=["GET", "POST"])

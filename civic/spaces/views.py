@@ -62,16 +62,6 @@ def process(slug: str):
 
 # Staff ------------------------------------------------------------------------------------------
 
-@bp.get("/staff")
-@permission_required("process.manage")
-def staff_home():
-    mine = services.my_area_ids(current_user)
-    processes = db.session.scalars(select(Process).order_by(Process.created_at.desc())).all()
-    processes.sort(key=lambda p: (p.area_id not in mine, p.area_id is not None))
-    return render_template("spaces/staff_home.html", processes=processes, my_area_ids=mine,
-                           today=ward_today())
-
-
 def _area_choices():
     return [(0, _("Whole city"))] + [(area.id, area.name) for area in services.areas()]
 
