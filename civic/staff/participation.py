@@ -78,49 +78,44 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _rows(statement, key=lambda value: value) -> dict:
-    """{group: Row} from (group, kind, acts, people) rows and (group, people) rows."""
-    acts, people = statement
+def _grouped(acts, group=None, *joins) -> dict:
+    """{group value: Row}: the acts per kind and the distinct people, in two GROUP BY queries.
+    Without ``group``, the whole process under the key None."""
+    keys = [] if group is None else [group]
+
+    def query(*columns):
+        statement = select(*keys, *columns).select_from(acts)
+        for target, on in joins:
+            statement = statement.outerjoin(target, on)
+        return statement
+
     found: dict = {}
-    for group, kind, count in db.session.execute(acts):
-        found.setdefault(key(group), empty_row()).counts[kind] = count
-    for group, count in db.session.execute(people):
-        row = found.setdefault(key(group), empty_row())
-        found[key(group)] = Row(count, row.counts)
-    return found
+    for *value, kind, count in db.session.execute(
+            query(acts.c.kind, func.count()).group_by(*keys, acts.c.kind)):
+        found.setdefault(tuple(value), empty_row()).counts[kind] = count
+    for *value, count in db.session.execute(
+            query(func.count(func.distinct(acts.c.user_id))).group_by(*keys)):
+        found[tuple(value)] = Row(count, found.setdefault(tuple(value), empty_row()).counts)
+    return {(value[0] if value else None): row for value, row in found.items()}
 
 
 def figures(process, timezone: str) -> Figures:
     acts = _acts(process)
-    offset = datetime.now(UTC).astimezone(ZoneInfo(timezone)).utcoffset() or timedelta(0)
-    people = func.count(func.distinct(acts.c.user_id))
+    total = _grouped(acts).get(None, empty_row())
 
-    def grouped(group):
-        base = select(group, acts.c.kind, func.count()).where(acts.c.at.is_not(None))
-        return (base.group_by(group, acts.c.kind),
-                select(group, people).where(acts.c.at.is_not(None)).group_by(group))
-
-    # The total: one row of counts per kind, and the distinct people.
-    counts = dict.fromkeys(KINDS, 0)
-    counts.update(db.session.execute(select(acts.c.kind, func.count()).group_by(acts.c.kind)).all())
-    total = Row(db.session.scalar(select(people)) or 0, counts)
-
-    area = Residency.area_id
-    by_area_acts = (select(area, acts.c.kind, func.count()).select_from(acts)
-                    .outerjoin(Residency, Residency.user_id == acts.c.user_id)
-                    .group_by(area, acts.c.kind))
-    by_area_people = (select(area, people).select_from(acts)
-                      .outerjoin(Residency, Residency.user_id == acts.c.user_id)
-                      .where(acts.c.user_id.is_not(None)).group_by(area))
-    per_area = _rows((by_area_acts, by_area_people))
+    residency = (Residency, Residency.user_id == acts.c.user_id)
+    per_area = _grouped(acts, Residency.area_id, residency)
     areas = db.session.scalars(select(Area).where(Area.id.in_(
-        [key for key in per_area if key is not None])).order_by(Area.position, Area.id)).all()
-    by_area = [(a, per_area[a.id]) for a in areas]
+        [area_id for area_id in per_area if area_id is not None]))
+        .order_by(Area.position, Area.id)).all()
+    by_area = [(area, per_area[area.id]) for area in areas]
     if None in per_area:
         by_area.append((None, per_area[None]))
 
-    week = _week_of(acts.c.at, offset)
-    by_week = every_week(_rows(grouped(week), key=_as_date))
+    offset = datetime.now(UTC).astimezone(ZoneInfo(timezone)).utcoffset() or timedelta(0)
+    per_week = _grouped(acts, _week_of(acts.c.at, offset))
+    by_week = every_week({_as_date(week): row for week, row in per_week.items()
+                          if week is not None})
     return Figures(total, by_area, by_week)
 
 
