@@ -94,8 +94,17 @@ def test_staff_see_a_chart_and_download_safe_csv(client, make_user, make_area, m
     assert ["Area where people live", "'+南地区", "1", "0", "1", "1", "0"] in rows
 
 
-def test_residents_get_no_figures(client, make_user, make_process):
+def test_a_quiet_process_says_so_and_residents_get_no_figures(client, make_user, make_process):
     process = make_process()
+    staff = type(client)(client.application)
+    login(staff, make_user(roles=("staff",), locale="en"))
+    assert f"/staff/processes/{process.slug}/participation" in staff.get(
+        f"/staff/processes/{process.slug}/edit").text
+    quiet = staff.get(f"/staff/processes/{process.slug}/participation")
+    assert quiet.status_code == 200 and "Nobody has acted in this process yet." in quiet.text
+    assert "<svg" not in quiet.text.split("<main")[1]
+    csv_rows = staff.get(f"/staff/processes/{process.slug}/participation.csv").data
+    assert csv_rows.decode("utf-8-sig").splitlines()[1] == "Total,Whole process,0,0,0,0,0"
     login(client, make_user())
     assert client.get(f"/staff/processes/{process.slug}/participation").status_code == 403
     assert client.get(f"/staff/processes/{process.slug}/participation.csv").status_code == 403
