@@ -64,11 +64,13 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.notifications.views import bp as notifications_bp
     from civic.proposals.views import bp as proposals_bp
     from civic.spaces.views import bp as spaces_bp
+    from civic.staff.views import bp as staff_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(spaces_bp)
+    app.register_blueprint(staff_bp)
     app.register_blueprint(cafe_bp)
     app.register_blueprint(budgets_bp)
     app.register_blueprint(jobs_bp)

@@ -1,6 +1,10 @@
 """Form pieces shared by every package."""
 
+from flask import render_template
+from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
+from wtforms import HiddenField
+from wtforms.validators import AnyOf
 from wtforms.validators import NumberRange as _NumberRange
 
 # Ids and counts from requests must fit the database's integer columns: PostgreSQL refuses to
@@ -41,3 +45,17 @@ class NumberRange(_NumberRange):
             finally:
                 field.data = data
         return super().__call__(form, field)
+
+
+class ConfirmForm(FlaskForm):
+    """The "really delete" step of a destructive action. Only the confirmation page sends
+    ``confirm=yes``: a bare POST (an old form, a stray click) gets the page instead of deleting."""
+
+    confirm = HiddenField(validators=[AnyOf(["yes"])])
+
+
+def confirmation(form: ConfirmForm, *, heading: str, consequence: str, button: str,
+                 back: str):
+    """The confirmation page of a destructive action; it works without JavaScript."""
+    return render_template("_confirm.html", form=form, heading=heading, consequence=consequence,
+                           button=button, back=back)

@@ -83,6 +83,8 @@ CASES = [
     C("accounts.delete_account", "POST", SIGNED_IN, keeps=True),
     C("accounts.verify", "GET", SIGNED_IN), C("accounts.verify", "POST", SIGNED_IN, keeps=True),
     C("accounts.issue_codes", "GET", STAFF_ONLY), C("accounts.issue_codes", "POST", STAFF_ONLY),
+    C("accounts.delete_code_batch", "GET", STAFF_ONLY, batch="w.batch"),
+    C("accounts.delete_code_batch", "POST", STAFF_ONLY, batch="w.batch"),
     C("admin.users", "GET", ADMINS),
     C("admin.user_roles", "GET", ADMINS, user_id="w.author"),
     C("admin.user_roles", "POST", ADMINS, user_id="w.author"),
@@ -94,7 +96,11 @@ CASES = [
     C("spaces.processes", "GET", EVERYONE),
     C("spaces.process", "GET", EVERYONE, slug="w.slug"),
     C("spaces.process", "GET", STAFF_ONLY, slug="w.hidden_slug"),
-    C("spaces.staff_home", "GET", STAFF_ONLY),
+    # Staff work: the inbox and a process's participation figures
+    C("staff.home", "GET", STAFF_ONLY),
+    C("staff.participation_page", "GET", STAFF_ONLY, slug="w.slug"),
+    C("staff.participation_csv", "GET", STAFF_ONLY, slug="w.slug"),
+    C("staff.participation_page", "GET", STAFF_ONLY, slug="w.hidden_slug"),
     C("spaces.areas", "GET", STAFF_ONLY), C("spaces.areas", "POST", STAFF_ONLY),
     C("spaces.new_process", "GET", STAFF_ONLY), C("spaces.new_process", "POST", STAFF_ONLY),
     C("spaces.edit_process", "GET", STAFF_ONLY, slug="w.slug"),
@@ -106,6 +112,7 @@ CASES = [
       slug="w.slug"),
     C("spaces.edit_phase", "GET", STAFF_ONLY, slug="w.slug", phase_id="w.phase"),
     C("spaces.edit_phase", "POST", STAFF_ONLY, slug="w.slug", phase_id="w.phase"),
+    C("spaces.delete_phase", "GET", STAFF_ONLY, slug="w.slug", phase_id="w.phase"),
     C("spaces.delete_phase", "POST", STAFF_ONLY, slug="w.slug", phase_id="w.phase"),
     # Proposals: a published one, the author's draft (with an image), one under review, one accepted
     C("proposals.index", "GET", EVERYONE, slug="w.slug"),
@@ -160,6 +167,8 @@ CASES = [
     C("cafe.new_cafe", "POST", {FACILITATOR, HOST, STAFF, ADMIN}, slug="w.slug"),
     C("cafe.edit_cafe", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
     C("cafe.edit_cafe", "POST", {HOST, ADMIN}, cafe_id="w.cafe"),
+    C("cafe.delete_cafe", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
+    C("cafe.delete_cafe", "POST", {HOST, ADMIN}, cafe_id="w.cafe"),
     C("cafe.console", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
     C("cafe.console_state", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
     C("cafe.qr", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
@@ -307,6 +316,9 @@ def build_world() -> SimpleNamespace:
     w.note = cafe_services.add_note(cafe, participant, "川沿いにベンチを").id
     w.cafe, w.cafe_code = cafe.id, cafe.join_code
     w.bad_token = "not-a-token"
+    from civic.accounts import services as account_services
+
+    w.batch, _codes = account_services.issue_codes(area_a, 2, "letter", 30, users[STAFF])
     db.session.commit()
     extend_world(w, users, process)
     return w

@@ -11,7 +11,7 @@ from wtforms import (
     SubmitField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from civic.accounts.models import ROLES
 from civic.forms import NumberRange
@@ -122,12 +122,15 @@ class ResidencyCodeForm(FlaskForm):
 
 class IssueCodesForm(FlaskForm):
     area = SelectField(_l("Area"), coerce=int)
-    count = IntegerField(_l("Number of codes"), default=20,
-                         validators=[DataRequired(), NumberRange(min=1, max=1000)])
+    # InputRequired, not DataRequired: 0 is an answer, and it gets the range's message.
+    count = IntegerField(_l("Number of codes"), default=20, validators=[
+        InputRequired(_l("Enter a number of codes from 1 to 1000.")),
+        NumberRange(min=1, max=1000, message=_l("Enter a number of codes from 1 to 1000."))])
     kind = SelectField(_l("For"), choices=[("letter", _l("Letters (printable sheet)")),
                                            ("event", _l("An event (QR cards)"))])
-    days = IntegerField(_l("Valid for (days)"), default=180,
-                        validators=[DataRequired(), NumberRange(min=1, max=730)])
+    days = IntegerField(_l("Valid for (days)"), default=180, validators=[
+        InputRequired(_l("Enter a number of days from 1 to 730.")),
+        NumberRange(min=1, max=730, message=_l("Enter a number of days from 1 to 730."))])
     submit = SubmitField(_l("Issue codes"))
 
 

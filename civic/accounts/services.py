@@ -10,7 +10,7 @@ from functools import cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from civic.accounts.models import Residency, ResidencyCode, User
@@ -163,6 +163,30 @@ def issue_codes(area, count: int, kind: str, days: int, issued_by: User) -> tupl
     record(issued_by, "residency.codes_issued", area, batch=batch, count=count, kind=kind)
     db.session.commit()
     return batch, codes
+
+
+def batch_summary(batch: str):
+    """(area id, codes, used) of an issued batch, or None if there is no such batch."""
+    row = db.session.execute(
+        select(ResidencyCode.area_id, func.count(), func.count(ResidencyCode.used_at))
+        .where(ResidencyCode.batch == batch).group_by(ResidencyCode.area_id)).first()
+    return tuple(row) if row else None
+
+
+def delete_batch(batch: str, area, actor: User) -> int:
+    """Delete the codes of a batch that nobody used (a lost or misprinted sheet). Used codes
+    stay: they are the record of how each resident was verified. Returns how many went."""
+    deleted = db.session.execute(delete(ResidencyCode).where(
+        ResidencyCode.batch == batch, ResidencyCode.used_at.is_(None))).rowcount
+    record(actor, "residency.codes_deleted", area, batch=batch, count=deleted)
+    db.session.commit()
+    return deleted
+
+
+def batch_expiry(batch: str):
+    """When the codes of a batch stop working (all codes of a batch share it)."""
+    return db.session.scalar(select(func.min(ResidencyCode.expires_at))
+                             .where(ResidencyCode.batch == batch))
 
 
 def redeem_code(user: User, raw_code: str) -> Residency:

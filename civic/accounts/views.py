@@ -40,6 +40,7 @@ from civic.accounts.models import ROLES, User
 from civic.accounts.permissions import can, permission_required
 from civic.audit.services import record
 from civic.extensions import db, limiter, login_manager
+from civic.forms import ConfirmForm, confirmation
 from civic.i18n import forget_language, safe_next
 from civic.moderation import services as moderation
 from civic.security import no_store
@@ -284,9 +285,36 @@ def issue_codes():
             for code in codes
         ]
         return render_template("accounts/code_sheet.html", area=area, sheet=sheet,
-                               kind=form.kind.data, batch=batch)
+                               kind=form.kind.data, batch=batch,
+                               expires_at=services.batch_expiry(batch),
+                               site_url=url_for("spaces.home", _external=True),
+                               verify_url=url_for("accounts.verify", _external=True))
     return render_template("accounts/issue_codes.html", form=form,
-                           batches=services.code_batches(), areas={a.id: a for a in areas})
+                           batches=services.code_batches(), areas={a.id: a for a in areas}), (
+        422 if form.errors else 200)
+
+
+@bp.route("/staff/codes/<batch>/delete", methods=["GET", "POST"])
+@permission_required("residency.issue_codes")
+def delete_code_batch(batch: str):
+    summary = services.batch_summary(batch)
+    if summary is None:
+        abort(404)
+    area_id, total, used = summary
+    area = db.session.get(Area, area_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return confirmation(
+            form, back=url_for("accounts.issue_codes"),
+            heading=_("Delete the unused codes of this batch for %(area)s?", area=area.name),
+            consequence=_("%(unused)d of its %(total)d codes have not been used: they will stop "
+                          "working, so letters already sent with them become useless. The "
+                          "%(used)d used codes stay, as the record of who was verified with them.",
+                          unused=total - used, total=total, used=used),
+            button=_("Delete the unused codes"))
+    deleted = services.delete_batch(batch, area, current_user)
+    flash(_("%(n)d unused codes have been deleted.", n=deleted), "success")
+    return redirect(url_for("accounts.issue_codes"))
 
 
 @bp.cli.command("create-admin")

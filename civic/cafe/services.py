@@ -65,6 +65,24 @@ def create_cafe(process, data: dict, user) -> Cafe:
     return cafe
 
 
+def delete_cafe(cafe: Cafe, actor) -> None:
+    """Delete a café with everything in it: seats, notes, participants, tables and rounds.
+
+    Deleted here in order rather than left to ON DELETE CASCADE, which SQLite does not apply
+    unless foreign keys are switched on.
+    """
+    rounds = select(CafeRound.id).where(CafeRound.cafe_id == cafe.id)
+    db.session.execute(delete(CafeSeat).where(CafeSeat.round_id.in_(rounds)))
+    db.session.execute(delete(CafeNote).where(CafeNote.cafe_id == cafe.id))
+    db.session.execute(update(CafeTable).where(CafeTable.cafe_id == cafe.id).values(host_id=None))
+    db.session.execute(update(CafeParticipant).where(CafeParticipant.cafe_id == cafe.id)
+                       .values(pinned_table_id=None))
+    db.session.execute(delete(CafeParticipant).where(CafeParticipant.cafe_id == cafe.id))
+    record(actor, "cafe.deleted", cafe.process, cafe_id=cafe.id, title=cafe.title)
+    db.session.delete(cafe)  # its rounds, tables and facilitators go with it
+    db.session.commit()
+
+
 def update_cafe(cafe: Cafe, data: dict, user) -> None:
     """Settings that shape the plan (rounds, table size, mode) only change before the start."""
     if cafe.state == "open":

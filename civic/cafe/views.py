@@ -26,7 +26,7 @@ from civic.cafe import rotation, services
 from civic.cafe.forms import CafeForm, JoinForm, NoteForm
 from civic.cafe.models import Cafe, CafeNote
 from civic.extensions import db, limiter
-from civic.forms import db_int
+from civic.forms import ConfirmForm, confirmation, db_int
 from civic.spaces.services import visible_process_or_404
 from civic.timeutil import ward_today
 
@@ -99,6 +99,25 @@ def edit_cafe(cafe_id: int):
         return redirect(url_for("cafe.console", cafe_id=cafe.id))
     return render_template("cafe/cafe_form.html", form=form, process=cafe.process, cafe=cafe), (
         422 if form.errors else 200)
+
+
+@bp.route("/cafes/<int:cafe_id>/delete", methods=["GET", "POST"])
+def delete_cafe(cafe_id: int):
+    cafe = _cafe_or_404(cafe_id)
+    require("cafe.delete", cafe)
+    process = cafe.process
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return confirmation(
+            form, back=url_for("cafe.edit_cafe", cafe_id=cafe.id),
+            heading=_("Delete the café “%(title)s”?", title=cafe.title),
+            consequence=_("Its tables, rounds, participants and every note written at it are "
+                          "deleted. Download the harvest first if you need the notes. This "
+                          "cannot be undone."),
+            button=_("Delete the café"))
+    services.delete_cafe(cafe, current_user)
+    flash(_("The café has been deleted."), "success")
+    return redirect(url_for("spaces.process", slug=process.slug))
 
 
 def _join_url(cafe: Cafe) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from civic.extensions import db
 from civic.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
+from civic.notifications import services as notifications
 from civic.timeutil import utcnow
 
 QUEUE_NAME = "civic"
@@ -106,24 +107,28 @@ def run(job_id: int) -> None:
 
 
 def _finish(job_id: int, status: str, result=None, error=None) -> None:
-    db.session.execute(
+    finished = db.session.execute(
         update(Job).where(Job.id == job_id, Job.status == RUNNING)
         .values(status=status, result=result, error=error, finished_at=utcnow(),
                 progress=1.0 if status == DONE else Job.progress)
-    )
+    ).rowcount
+    if finished:
+        notifications.job_finished(db.session.get(Job, job_id))
     db.session.commit()
 
 
 def mark_stale_jobs_failed(now=None) -> int:
     """Jobs whose worker stopped reporting are failed, so staff can see it and run them again."""
     limit = (now or utcnow()) - STALE_AFTER
-    count = db.session.execute(
+    failed = db.session.scalars(
         update(Job).where(Job.status == RUNNING, Job.heartbeat_at < limit)
         .values(status=FAILED, error="The worker stopped before the job finished.",
-                finished_at=utcnow())
-    ).rowcount
+                finished_at=utcnow()).returning(Job.id)
+    ).all()
+    for job_id in failed:
+        notifications.job_finished(db.session.get(Job, job_id))
     db.session.commit()
-    return count
+    return len(failed)
 
 
 def status(job_id: int) -> Job | None:

@@ -1,10 +1,15 @@
 from flask import Blueprint, abort, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 
 import civic.jobs.permissions  # noqa: F401  (declares the rules)
 from civic.accounts.permissions import can
 from civic.jobs import services
 
 bp = Blueprint("jobs", __name__, cli_group="jobs")
+
+# What each kind of job does, as notifications and the staff inbox name it.
+JOB_LABELS = {"themes.import": _l("Importing answers"), "themes.analyse": _l("Finding themes")}
+bp.app_template_global("job_labels")(lambda: JOB_LABELS)
 
 
 @bp.get("/jobs/<int:job_id>")

@@ -10,7 +10,9 @@ from civic.timeutil import utcnow
 
 # comment: on my proposal; reply: to my comment; milestone: supports reached a round number;
 # answer: accepted / not accepted; state: any other lifecycle step.
-KINDS = ("comment", "reply", "milestone", "answer", "state")
+# For staff: submitted: a proposal was submitted in a process I handle; consultation: a new
+# 事前相談 message (also for the proposer, when staff write); job: a job I started finished or failed.
+KINDS = ("comment", "reply", "milestone", "answer", "state", "submitted", "consultation", "job")
 
 
 class Notification(db.Model):

@@ -5,6 +5,8 @@ Packages call one of the event functions from their own services, before their c
     notifications.comment_posted(actor, comment, target)      # comments
     notifications.proposal_moved(actor, proposal, "accepted")  # proposals
     notifications.support_counted(actor, proposal, 50, threshold)
+    notifications.consultation_posted(actor, proposal)          # 事前相談
+    notifications.job_finished(job)                             # jobs
 
 Nobody is told about their own actions.
 """
@@ -21,6 +23,7 @@ from civic.comments.models import Comment
 from civic.extensions import db
 from civic.notifications.milestones import is_milestone
 from civic.notifications.models import Notification, NotificationSettings
+from civic.spaces.services import staff_handling
 from civic.timeutil import utcnow
 
 PER_PAGE = 30
@@ -66,10 +69,34 @@ def _proposal_link(proposal) -> dict:
 
 
 def proposal_moved(actor, proposal, state: str) -> None:
-    """A lifecycle step: an answer (accepted / not accepted) or another change of state."""
+    """A lifecycle step: an answer (accepted / not accepted) or another change of state.
+
+    A submitted proposal waits for staff: the staff who handle its process are told.
+    """
     kind = "answer" if state in ("accepted", "rejected") else "state"
     notify(proposal.author_id, kind, actor=actor, subject=proposal.title, state=state,
            **_proposal_link(proposal))
+    if state == "submitted":
+        for staff_id in staff_handling(proposal.process):
+            notify(staff_id, "submitted", actor=actor, subject=proposal.title,
+                   **_proposal_link(proposal))
+
+
+def consultation_posted(actor, proposal) -> None:
+    """A 事前相談 message: the proposer's goes to the staff handling the process, staff's to the
+    proposer."""
+    link = {"endpoint": "proposals.consultation", "url_values": {"proposal_id": proposal.id}}
+    if actor.id != proposal.author_id:
+        notify(proposal.author_id, "consultation", actor=actor, subject=proposal.title, **link)
+        return
+    for staff_id in staff_handling(proposal.process):
+        notify(staff_id, "consultation", actor=actor, subject=proposal.title, **link)
+
+
+def job_finished(job) -> None:
+    """Tell whoever started a background job that it is done or has failed."""
+    notify(job.created_by_id, "job", actor=None, subject="", endpoint="jobs.status",
+           url_values={"job_id": job.id}, status=job.status, job_kind=job.kind)
 
 
 def support_counted(actor, proposal, count: int, threshold: int | None) -> None:

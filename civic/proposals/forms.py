@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from civic.forms import NumberRange
@@ -67,6 +67,8 @@ class SettingsForm(FlaskForm):
         Optional(), NumberRange(min=1, max=1000000)], description=_l("Empty: staff decide."))
     criteria = TextAreaField(_l("Review criteria"), validators=[DataRequired(), Length(max=2000)],
                              description=_l("One per line; each is scored from 1 to 5."))
+    comments_on_closed = BooleanField(_l("Not accepted and withdrawn proposals still take "
+                                         "comments"))
     submit = SubmitField(_l("Save settings"))
 
 

@@ -14,6 +14,8 @@ PUBLIC_STATES = ("published", "evaluation", "accepted", "rejected", "in_progress
 EDITABLE_STATES = ("draft", "submitted", "consultation")
 ANSWERED_STATES = ("accepted", "rejected")
 ACCOUNTABLE_STATES = ("accepted", "in_progress", "interim", "completed")
+# The end of the road without a project: comments close unless the process keeps them open.
+CLOSED_STATES = ("rejected", "withdrawn")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,17 @@ The lifecycle itself (which step may follow which, and who takes it) lives in ``
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.extensions import db
@@ -35,6 +45,9 @@ class ProposalSettings(db.Model):
     # Supports that move a published proposal to 審査 by themselves (None: staff decide).
     support_threshold: Mapped[int | None]
     criteria: Mapped[list] = mapped_column(JSON, default=list)
+    # Whether not-accepted and withdrawn proposals still take comments (by default they do not:
+    # the discussion is over once the proposal is).
+    comments_on_closed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     process = relationship("Process")
 
@@ -134,6 +147,19 @@ class ConsultationMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author = relationship("User", lazy="joined")
+
+
+class ConsultationRead(db.Model):
+    """How far one reader has read a 事前相談 thread: each staff member keeps their own marker."""
+
+    __table_args__ = (UniqueConstraint("user_id", "proposal_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"),
+                                             index=True)
+    # The newest message this reader has seen (ids grow with time).
+    last_message_id: Mapped[int] = mapped_column(default=0)
 
 
 class Review(db.Model):

@@ -3,6 +3,7 @@
 from civic.accounts.permissions import has_role, rule, signed_in
 from civic.moderation.services import is_blocked
 from civic.proposals import lifecycle
+from civic.proposals.services import comments_closed
 from civic.timeutil import ward_today
 
 
@@ -63,6 +64,15 @@ rule("proposal.report_progress")(lambda user, p: (_author(user, p) or _staff(use
                                  and p.state in lifecycle.ACCOUNTABLE_STATES
                                  and p.state != "completed")
 rule("proposals.manage")(lambda user, _process: _staff(user))
-rule("proposal.comment")(lambda user, p: p.state in lifecycle.PUBLIC_STATES
-                         and not p.is_hidden
-                         and p.process.is_open("comments_open", ward_today()))
+
+
+def _takes_comments(_user, proposal) -> bool:
+    """The one place that says whether a proposal's discussion is open."""
+    if proposal.state not in lifecycle.PUBLIC_STATES or proposal.is_hidden:
+        return False
+    if not proposal.process.is_open("comments_open", ward_today()):
+        return False
+    return not comments_closed(proposal)
+
+
+rule("proposal.comment")(_takes_comments)

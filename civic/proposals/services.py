@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from civic.accounts.models import User
@@ -21,6 +21,7 @@ from civic.proposals import lifecycle
 from civic.proposals.images import sniff
 from civic.proposals.models import (
     ConsultationMessage,
+    ConsultationRead,
     ProgressUpdate,
     Proposal,
     ProposalImage,
@@ -55,18 +56,26 @@ def settings_for(process) -> ProposalSettings:
     """The process's proposals settings; an unsaved default one when staff never set them."""
     found = db.session.scalar(_SETTINGS, {"process_id": process.id})
     return found or ProposalSettings(process_id=process.id, kind="citizen", theme="",
-                                     categories=[], criteria=list(DEFAULT_CRITERIA))
+                                     categories=[], criteria=list(DEFAULT_CRITERIA),
+                                     comments_on_closed=False)
 
 
 def save_settings(actor, process, data: dict) -> ProposalSettings:
     settings = settings_for(process)
-    for name in ("kind", "theme", "categories", "support_limit", "support_threshold", "criteria"):
+    for name in ("kind", "theme", "categories", "support_limit", "support_threshold", "criteria",
+                 "comments_on_closed"):
         setattr(settings, name, data[name])
     db.session.add(settings)
     record(actor, "proposals.settings_saved", process, **{
-        k: data[k] for k in ("kind", "support_limit", "support_threshold")})
+        k: data[k] for k in ("kind", "support_limit", "support_threshold", "comments_on_closed")})
     db.session.commit()
     return settings
+
+
+def comments_closed(proposal: Proposal) -> bool:
+    """Not accepted or withdrawn, in a process that closes the discussion of such proposals."""
+    return (proposal.state in lifecycle.CLOSED_STATES
+            and not settings_for(proposal.process).comments_on_closed)
 
 
 # Writing ----------------------------------------------------------------------------------------
@@ -400,8 +409,27 @@ def consultation(proposal: Proposal) -> list[ConsultationMessage]:
 def post_consultation(user, proposal: Proposal, body: str) -> ConsultationMessage:
     message = ConsultationMessage(proposal_id=proposal.id, author_id=user.id, body=body.strip())
     db.session.add(message)
+    db.session.flush()
+    notifications.consultation_posted(user, proposal)
     db.session.commit()
     return message
+
+
+def mark_consultation_read(user, proposal: Proposal) -> None:
+    """Move the reader's marker to the newest message of the thread (never backwards)."""
+    newest = db.session.scalar(select(func.max(ConsultationMessage.id))
+                               .where(ConsultationMessage.proposal_id == proposal.id))
+    if newest is None:
+        return
+    dialect = db.session.get_bind().dialect.name
+    table = ConsultationRead.__table__
+    statement = insert_for(dialect)(table).values(user_id=user.id, proposal_id=proposal.id,
+                                                  last_message_id=newest)
+    seen, now = table.c.last_message_id, statement.excluded.last_message_id
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.proposal_id],
+        set_={"last_message_id": case((seen > now, seen), else_=now)}))
+    db.session.commit()
 
 
 def reviews_for(user, proposal: Proposal) -> list[Review]:

@@ -300,6 +300,7 @@ def show(proposal_id: int):
     parts = caching.fragment("proposals.show", (proposal.id,), SHOW_TABLES, render_parts)
     return render_template(
         "proposals/show.html", proposal=proposal, settings=settings, comments_html=comments_html,
+        comments_closed=services.comments_closed(proposal),
         parts={name: Markup(html) for name, html in parts.items()},  # noqa: S704  # nosec B704
         steps=steps, step_labels=STEP_LABELS, step_form=StepForm(formdata=None),
         supported=bool(services.supported_ids(current_user, [proposal.id])), reviews=reviews,
@@ -365,8 +366,10 @@ def consultation(proposal_id: int):
         services.post_consultation(current_user, proposal, form.body.data)
         flash(_("Your message has been sent."), "success")
         return redirect(url_for("proposals.consultation", proposal_id=proposal.id))
-    return render_template("proposals/consultation.html", proposal=proposal, form=form,
-                           messages=services.consultation(proposal)), 422 if form.errors else 200
+    page = render_template("proposals/consultation.html", proposal=proposal, form=form,
+                           messages=services.consultation(proposal))
+    services.mark_consultation_read(current_user, proposal)  # after: the commit expires them
+    return page, 422 if form.errors else 200
 
 
 @bp.route("/proposals/<int:proposal_id>/review", methods=["GET", "POST"])
@@ -429,14 +432,16 @@ def settings(slug: str):
         "kind": current.kind, "theme": current.theme,
         "categories": "\n".join(current.categories or []),
         "support_limit": current.support_limit, "support_threshold": current.support_threshold,
-        "criteria": "\n".join(current.criteria or [])})
+        "criteria": "\n".join(current.criteria or []),
+        "comments_on_closed": current.comments_on_closed})
     if form.validate_on_submit():
         lines = lambda text: [x.strip() for x in (text or "").splitlines() if x.strip()]  # noqa: E731
         services.save_settings(current_user, process, {
             "kind": form.kind.data, "theme": form.theme.data or "",
             "categories": lines(form.categories.data), "criteria": lines(form.criteria.data),
             "support_limit": form.support_limit.data,
-            "support_threshold": form.support_threshold.data})
+            "support_threshold": form.support_threshold.data,
+            "comments_on_closed": bool(form.comments_on_closed.data)})
         flash(_("The proposal settings have been saved."), "success")
         return redirect(url_for("proposals.index", slug=process.slug))
     return render_template("proposals/settings.html", process=process, form=form), (

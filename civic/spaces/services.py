@@ -5,10 +5,10 @@ import secrets
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload
 
-from civic.accounts.models import User
+from civic.accounts.models import User, UserRole
 from civic.accounts.permissions import can
 from civic.audit.services import record
 from civic.extensions import db
@@ -37,6 +37,33 @@ def my_area_ids(user) -> list[int]:
             db.session.scalars(select(StaffArea).where(StaffArea.user_id == user.id))
             if row.area_id not in ids]
     return ids
+
+
+# Staff scope ------------------------------------------------------------------------------------
+# Which processes a staff member handles: staff without an area assignment handle every process;
+# 地域担当職員 (staff assigned to areas) handle their areas' processes and the city-wide ones.
+# Every staff query (the inbox, staff notifications) goes through these two functions, so the
+# policy is changed here alone.
+
+def _handles(user_id, area_id):
+    """SQL: the staff member ``user_id`` handles a process of ``area_id`` (columns or values)."""
+    assigned = select(StaffArea.id).where(StaffArea.user_id == user_id)
+    return or_(~exists(assigned), area_id.is_(None),
+               exists(assigned.where(StaffArea.area_id == area_id)))
+
+
+def handled_processes(user):
+    """A select of the ids of the processes ``user`` handles as staff (for ``in_()``)."""
+    return select(Process.id).where(_handles(user.id, Process.area_id))
+
+
+def staff_handling(process) -> list[int]:
+    """The ids of the staff members who handle ``process`` (to tell them what waits)."""
+    area = select(Process.area_id).where(Process.id == process.id).scalar_subquery()
+    return list(db.session.scalars(
+        select(User.id).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "staff", User.deleted_at.is_(None), _handles(User.id, area))
+        .order_by(User.id)))
 
 
 def open_processes(user, today) -> list[ProcessCard]:

@@ -8,7 +8,7 @@ import civic.spaces.permissions  # noqa: F401  (declares the rules)
 from civic.accounts.permissions import permission_required
 from civic.audit.services import record
 from civic.extensions import db
-from civic.forms import db_int
+from civic.forms import ConfirmForm, confirmation, db_int
 from civic.spaces import services
 from civic.spaces.forms import AreaForm, PhaseForm, PinPhaseForm, ProcessForm
 from civic.spaces.models import FEATURES, Area, Phase, Process
@@ -61,16 +61,6 @@ def process(slug: str):
 
 
 # Staff ------------------------------------------------------------------------------------------
-
-@bp.get("/staff")
-@permission_required("process.manage")
-def staff_home():
-    mine = services.my_area_ids(current_user)
-    processes = db.session.scalars(select(Process).order_by(Process.created_at.desc())).all()
-    processes.sort(key=lambda p: (p.area_id not in mine, p.area_id is not None))
-    return render_template("spaces/staff_home.html", processes=processes, my_area_ids=mine,
-                           today=ward_today())
-
 
 def _area_choices():
     return [(0, _("Whole city"))] + [(area.id, area.name) for area in services.areas()]
@@ -139,16 +129,23 @@ def edit_phase(slug: str, phase_id: int | None = None):
         422 if form.errors else 200)
 
 
-@bp.post("/staff/processes/<slug>/phases/<int:phase_id>/delete")
+@bp.route("/staff/processes/<slug>/phases/<int:phase_id>/delete", methods=["GET", "POST"])
 @permission_required("process.manage")
 def delete_phase(slug: str, phase_id: int):
     process = visible_process_or_404(slug)
     phase = next((p for p in process.phases if p.id == phase_id), None)
     if phase is None:
         abort(404)
+    back = url_for("spaces.edit_process", slug=process.slug)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return confirmation(
+            form, heading=_("Delete the phase “%(title)s”?", title=phase.title), back=back,
+            consequence=_("The phase and its dates go; what people did in it stays. This "
+                          "cannot be undone."), button=_("Delete the phase"))
     services.delete_phase(process, phase, current_user)
     flash(_("The phase has been deleted."), "success")
-    return redirect(url_for("spaces.edit_process", slug=process.slug))
+    return redirect(back)
 
 
 @bp.route("/staff/areas", methods=["GET", "POST"])
