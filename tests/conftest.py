@@ -115,10 +115,13 @@ def client(app):
 def make_user(ctx):
     counter = iter(range(1, 10_000))
 
-    def make(email=None, roles=(), area=None, name=None, locale="ja", password=PASSWORD):
+    def make(email=None, roles=(), area=None, name=None, locale="ja", password=PASSWORD,
+             confirmed=True):
+        from civic.timeutil import utcnow
+
         n = next(counter)
         user = User(email=email or f"person{n}@example.jp", display_name=name or f"住民{n}",
-                    locale=locale)
+                    locale=locale, email_confirmed_at=utcnow() if confirmed else None)
         user.set_password(password)
         for role in ("resident", *roles):
             user.grant(role)
