@@ -140,3 +140,21 @@ def test_a_password_reset_by_mail_confirms_the_address(client, make_user):
 def test_demo_accounts_count_as_confirmed(app, ctx):
     assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
     assert all(user.is_confirmed for user in db.session.scalars(select(User)))
+
+
+def test_two_registrations_of_one_address_at_once_make_one_account(ctx, make_user, held_jobs,
+                                                                   monkeypatch):
+    # The other registration commits between this one's look-up and its insert.
+    first = make_user(email="race@example.jp")
+    real_lookup, calls = services.find_user_by_email, []
+
+    def late_lookup(email):
+        calls.append(email)
+        return None if len(calls) == 1 else real_lookup(email)
+
+    monkeypatch.setattr(services, "find_user_by_email", late_lookup)
+    services.sign_up("race@example.jp", "long enough pw", "二人目", "ja", "http://localhost/")
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    job = db.session.get(Job, held_jobs[0])
+    assert job.params["message"] == services.ALREADY_REGISTERED
+    assert job.params["user_id"] == first.id
