@@ -133,4 +133,4 @@ class SignInThrottle(db.Model):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     account_key: Mapped[str] = mapped_column(String(64), index=True)
     failures: Mapped[int] = mapped_column(default=0)
-    last_failed_at: Mapped[datetime]
+    last_failed_at: Mapped[datetime] = mapped_column(index=True)

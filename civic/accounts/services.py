@@ -11,7 +11,7 @@ from functools import cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -103,7 +103,7 @@ def authenticate(email: str, password: str, client_address: str) -> User | None:
     key = _keyed_hash(email, client_address or "")
     now = utcnow()
     throttle = db.session.get(SignInThrottle, key)
-    if throttle is not None and throttle.last_failed_at > now - LOGIN_FORGET:
+    if throttle is not None:
         wait = login_wait(throttle.failures)
         if wait is not None and throttle.last_failed_at + wait > now:
             left = (throttle.last_failed_at + wait - now).total_seconds()
@@ -128,16 +128,20 @@ def authenticate(email: str, password: str, client_address: str) -> User | None:
 
 
 def _count_failure(key: str, account_key: str, now) -> None:
-    """One more failure in a row, in one statement, so parallel guesses are all counted."""
+    """One more failure in a row, in one statement, so parallel guesses are all counted.
+
+    Streaks older than LOGIN_FORGET go first, this one's included: the table holds at most a day
+    of failures however many addresses are tried.
+    """
+    db.session.execute(delete(SignInThrottle)
+                       .where(SignInThrottle.last_failed_at < now - LOGIN_FORGET))
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(SignInThrottle).values(key=key, account_key=account_key, failures=1,
                                               last_failed_at=now)
-    stale = SignInThrottle.last_failed_at < now - LOGIN_FORGET
     db.session.execute(statement.on_conflict_do_update(
         index_elements=[SignInThrottle.key],
-        set_={"failures": case((stale, 1), else_=SignInThrottle.failures + 1),
-              "last_failed_at": now},
+        set_={"failures": SignInThrottle.failures + 1, "last_failed_at": now},
     ))
     db.session.commit()
 

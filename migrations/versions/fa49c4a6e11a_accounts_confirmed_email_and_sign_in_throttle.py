@@ -31,6 +31,8 @@ def upgrade():
     with op.batch_alter_table('sign_in_throttle', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sign_in_throttle_account_key'), ['account_key'],
                               unique=False)
+        batch_op.create_index(batch_op.f('ix_sign_in_throttle_last_failed_at'),
+                              ['last_failed_at'], unique=False)
 
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email_confirmed_at', sa.DateTime(), nullable=True))
@@ -49,5 +51,6 @@ def downgrade():
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
         batch_op.drop_column('email_confirmed_at')
     with op.batch_alter_table('sign_in_throttle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sign_in_throttle_last_failed_at'))
         batch_op.drop_index(batch_op.f('ix_sign_in_throttle_account_key'))
     op.drop_table('sign_in_throttle')
