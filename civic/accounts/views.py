@@ -8,6 +8,7 @@ from flask import (
     Response,
     abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -202,7 +203,11 @@ def confirmed_before_contributing():
         return None
     if not current_user.is_authenticated or current_user.is_confirmed:
         return None
-    return render_template("accounts/unconfirmed.html"), 403
+    reason = _("Before you can post, support or vote, please confirm your email address with the "
+               "link we sent you. Reading stays open to you.")
+    if request.accept_mimetypes.best == "application/json":  # the ballot's script shows ``error``
+        return jsonify(ok=False, error=reason), 403
+    return render_template("accounts/unconfirmed.html", reason=reason), 403
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

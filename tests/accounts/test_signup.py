@@ -87,6 +87,11 @@ def test_an_unconfirmed_account_reads_but_cannot_post(client, make_user, make_pr
     assert refused.status_code == 403
     assert "確認" in refused.get_data(as_text=True)
     assert db.session.scalar(select(Proposal)) is None
+    # A script asking for JSON (the ballot's checkboxes) gets the reason to show.
+    script = client.post(f"/processes/{process.slug}/proposals/new", data=proposal,
+                         headers={"Accept": "application/json"})
+    assert script.status_code == 403 and not script.get_json()["ok"]
+    assert "確認" in script.get_json()["error"]
     # Looking after the account itself still works.
     assert client.post("/account", data={"display_name": "新しい名前", "locale": "ja"}
                        ).status_code == 302
