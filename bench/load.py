@@ -59,7 +59,7 @@ def seed(env: dict, people: int, proposals: int, rng: random.Random) -> dict:
     from civic.proposals.models import Proposal
     from civic.proposals.services import reindex
     from civic.spaces.models import Area, Phase, Process
-    from civic.timeutil import ward_today
+    from civic.timeutil import utcnow, ward_today
 
     app = create_app()
     with app.app_context():
@@ -75,7 +75,7 @@ def seed(env: dict, people: int, proposals: int, rng: random.Random) -> dict:
         db.session.flush()
         db.session.execute(insert(User), [
             {"email": f"load{i}@bench.example.jp", "password_hash": "x",
-             "display_name": f"負荷{i}"} for i in range(people)])
+             "display_name": f"負荷{i}", "email_confirmed_at": utcnow()} for i in range(people)])
         user_ids = db.session.scalars(select(User.id).where(
             User.email.like("load%@bench.example.jp")).order_by(User.id)).all()
         db.session.execute(insert(UserRole), [{"user_id": u, "role": "resident"} for u in user_ids])

@@ -83,8 +83,8 @@ def seed(app, rng: random.Random, proposals: int, supports: int, comments: int,
         supporters = -(-supports // per_person)
         people = supporters + residents
         db.session.execute(insert(User), [
-            {"email": f"u{i}@bench.example.jp", "password_hash": "x", "display_name": f"住民{i}"}
-            for i in range(people)])
+            {"email": f"u{i}@bench.example.jp", "password_hash": "x", "display_name": f"住民{i}",
+             "email_confirmed_at": utcnow()} for i in range(people)])
         user_ids = db.session.scalars(select(User.id).order_by(User.id)).all()
         db.session.execute(insert(UserRole), [{"user_id": u, "role": "resident"} for u in user_ids])
         db.session.execute(insert(Residency), [{"user_id": u, "area_id": area.id}

@@ -84,6 +84,7 @@ class Config:
     CIVIC_MAIL_FROM = "civic@localhost"
 
     CIVIC_PASSWORD_RESET_MAX_AGE = 3600
+    CIVIC_EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600
     CIVIC_RESIDENCY_CODE_DAYS = 180
 
     # Comments may be edited this many minutes after posting; reported content hides itself

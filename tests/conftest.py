@@ -115,10 +115,13 @@ def client(app):
 def make_user(ctx):
     counter = iter(range(1, 10_000))
 
-    def make(email=None, roles=(), area=None, name=None, locale="ja", password=PASSWORD):
+    def make(email=None, roles=(), area=None, name=None, locale="ja", password=PASSWORD,
+             confirmed=True):
+        from civic.timeutil import utcnow
+
         n = next(counter)
         user = User(email=email or f"person{n}@example.jp", display_name=name or f"住民{n}",
-                    locale=locale)
+                    locale=locale, email_confirmed_at=utcnow() if confirmed else None)
         user.set_password(password)
         for role in ("resident", *roles):
             user.grant(role)
@@ -231,3 +234,18 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def held_jobs(monkeypatch):
+    """Jobs are queued but nothing runs them until ``held_jobs.run()``, as with a busy worker."""
+    from civic.jobs import services
+
+    class Held(list):
+        def run(self):
+            while self:
+                services.run(self.pop(0))
+
+    held = Held()
+    monkeypatch.setattr(services, "_dispatch", held.append)
+    return held

@@ -11,7 +11,7 @@ from wtforms import (
     SubmitField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from civic.accounts.models import ROLES
 from civic.forms import NumberRange
@@ -58,11 +58,9 @@ class RegisterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.locale.choices = _language_choices()
 
-    def validate_email(self, field):
-        from civic.accounts.services import find_user_by_email
 
-        if find_user_by_email(field.data):
-            raise ValidationError(_l("An account with this email address already exists."))
+class ConfirmEmailForm(FlaskForm):
+    submit = SubmitField(_l("Confirm my email address"))
 
 
 class LoginForm(FlaskForm):

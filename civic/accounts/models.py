@@ -28,10 +28,9 @@ class User(UserMixin, db.Model):
     # Demo accounts have published passwords; the production config refuses them.
     is_demo: Mapped[bool] = mapped_column(default=False)
     deleted_at: Mapped[datetime | None]
-    # Failed sign-ins in a row, and until when the account refuses sign-in (exponential backoff
-    # per account, on top of the per-address rate limit: spreading guesses over IPs does not help).
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[datetime | None]
+    # When the person opened the link mailed at sign-up; until then the account reads but does
+    # not contribute (see accounts.views.confirmed_before_contributing).
+    email_confirmed_at: Mapped[datetime | None]
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -70,6 +69,10 @@ class User(UserMixin, db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def verified_area_id(self) -> int | None:
         return self.residency.area_id if self.residency else None
@@ -116,3 +119,18 @@ class Residency(db.Model):
 
     user: Mapped[User] = relationship(back_populates="residency", foreign_keys=[user_id])
     area = relationship("Area")
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins in a row for one email address from one client address.
+
+    Keyed by keyed hashes of the typed address (whether or not an account has it, so the answer
+    never tells) and of the client address: guesses from one place wait longer and longer,
+    while the owner signing in from anywhere else is not held up. ``account_key`` (the hash of
+    the email address alone) lets a password reset clear the waits of that address everywhere.
+    """
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(64), index=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,6 +1,7 @@
 """Accounts: registration, sign-in, password reset, residency codes, personal data."""
 
 import hashlib
+import hmac
 import secrets
 import unicodedata
 import uuid
@@ -8,12 +9,15 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
 
-from flask import current_app
+from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from civic.accounts.models import Residency, ResidencyCode, User
+from civic.accounts.models import Residency, ResidencyCode, SignInThrottle, User
 from civic.audit.services import record
 from civic.extensions import db
 from civic.timeutil import utcnow
@@ -35,8 +39,11 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register(email: str, password: str, display_name: str, locale: str) -> User:
-    user = User(email=normalise_email(email), display_name=display_name.strip(), locale=locale)
+def create_account(email: str, password: str, display_name: str, locale: str,
+                   confirmed: bool = False) -> User:
+    """A new resident account; ``confirmed`` when someone trusted vouches for the address."""
+    user = User(email=normalise_email(email), display_name=display_name.strip(), locale=locale,
+                email_confirmed_at=utcnow() if confirmed else None)
     user.set_password(password)
     user.grant("resident")
     db.session.add(user)
@@ -44,52 +51,99 @@ def register(email: str, password: str, display_name: str, locale: str) -> User:
     return user
 
 
-# Failed sign-ins allowed in a row before the account waits; then the wait doubles each time.
+def sign_up(email: str, password: str, display_name: str, locale: str) -> None:
+    """Registration from the web: the same work and answer whether or not the address is taken.
+
+    A new address gets an account and a confirmation link; a taken one gets a notice to its
+    owner (with a link to reset the password) and nothing else, so nobody learns from the answer
+    which addresses have accounts.
+    """
+    if find_user_by_email(email) is None:
+        try:
+            user = create_account(email, password, display_name, locale)
+        except IntegrityError:  # someone registered the same address a moment ago
+            db.session.rollback()
+        else:
+            mail_later(CONFIRM_EMAIL, user)
+            return
+    generate_password_hash(password)  # as long as the new account's hash takes
+    mail_later(ALREADY_REGISTERED, find_user_by_email(email))
+
+
+# Failed sign-ins allowed in a row from one client address before it waits for that email address;
+# then the wait doubles with each failure. Counts older than a day start again.
 LOGIN_FREE_FAILURES = 5
 LOGIN_FIRST_WAIT = timedelta(seconds=30)
-LOGIN_MAX_WAIT = timedelta(hours=1)
+LOGIN_MAX_WAIT = timedelta(minutes=15)
+LOGIN_FORGET = timedelta(days=1)
 
 
 def login_wait(failures: int) -> timedelta | None:
-    """How long an account waits after ``failures`` failed sign-ins in a row (None: no wait)."""
+    """How long to wait after ``failures`` failed sign-ins in a row (None: no wait)."""
     if failures < LOGIN_FREE_FAILURES:
         return None
     return min(LOGIN_FIRST_WAIT * 2 ** min(failures - LOGIN_FREE_FAILURES, 16), LOGIN_MAX_WAIT)
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None; raises AccountError while the account waits.
+def _keyed_hash(*parts: str) -> str:
+    # Keyed, so the table does not reveal which addresses were tried from where.
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, "\n".join(parts).encode(), hashlib.sha256).hexdigest()
 
-    Failures are counted on the account with a conditional UPDATE, so guesses spread over many
-    addresses or sent in parallel still back off.
+
+def authenticate(email: str, password: str, client_address: str) -> User | None:
+    """The user for these credentials, or None; raises AccountError while this client waits.
+
+    Waits count per (email address, client address): the owner elsewhere signs in as usual, and
+    an address without an account waits exactly like one with, so the answer tells nothing.
     """
     from flask_babel import gettext as _
 
+    email = normalise_email(email)
+    key = _keyed_hash(email, client_address or "")
+    now = utcnow()
+    throttle = db.session.get(SignInThrottle, key)
+    if throttle is not None:
+        wait = login_wait(throttle.failures)
+        if wait is not None and throttle.last_failed_at + wait > now:
+            left = (throttle.last_failed_at + wait - now).total_seconds()
+            raise AccountError(_("Too many failed attempts. Please try again in %(minutes)d "
+                                 "minutes, or reset your password.",
+                                 minutes=max(1, -(-int(left) // 60))))
     user = find_user_by_email(email)
     if user is None or user.is_deleted:
         # Same work either way, so response time does not reveal which emails exist.
         check_password_hash(_dummy_hash(), password)
+        user = None
+    elif not user.check_password(password) or (
+            user.is_demo and current_app.config["CIVIC_ENV"] == "production"):
+        user = None
+    if user is None:
+        _count_failure(key, _keyed_hash(email), now)
         return None
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, -(-int((user.locked_until - now).total_seconds()) // 60))
-        raise AccountError(_("Too many failed attempts for this account. Please try again in "
-                             "%(minutes)d minutes, or reset your password.", minutes=minutes))
-    if not user.check_password(password):
-        db.session.execute(update(User).where(User.id == user.id)
-                           .values(failed_logins=User.failed_logins + 1))
-        db.session.refresh(user, ["failed_logins"])
-        wait = login_wait(user.failed_logins)
-        if wait is not None:
-            user.locked_until = now + wait
-        db.session.commit()
-        return None
-    if user.is_demo and current_app.config["CIVIC_ENV"] == "production":
-        return None
-    if user.failed_logins or user.locked_until:
-        user.failed_logins, user.locked_until = 0, None
+    if throttle is not None:
+        db.session.delete(throttle)
         db.session.commit()
     return user
+
+
+def _count_failure(key: str, account_key: str, now) -> None:
+    """One more failure in a row, in one statement, so parallel guesses are all counted.
+
+    Streaks older than LOGIN_FORGET go first, this one's included: the table holds at most a day
+    of failures however many addresses are tried.
+    """
+    db.session.execute(delete(SignInThrottle)
+                       .where(SignInThrottle.last_failed_at < now - LOGIN_FORGET))
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(SignInThrottle).values(key=key, account_key=account_key, failures=1,
+                                              last_failed_at=now)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=[SignInThrottle.key],
+        set_={"failures": SignInThrottle.failures + 1, "last_failed_at": now},
+    ))
+    db.session.commit()
 
 
 @cache
@@ -104,9 +158,17 @@ def end_all_sessions(user: User) -> None:
 
 def change_password(user: User, password: str) -> None:
     user.set_password(password)
-    user.failed_logins, user.locked_until = 0, None
+    db.session.execute(delete(SignInThrottle)
+                       .where(SignInThrottle.account_key == _keyed_hash(user.email)))
     end_all_sessions(user)
     db.session.commit()
+
+
+def reset_password(user: User, password: str) -> None:
+    """A new password by a mailed link, which also proves the address is the person's."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    change_password(user, password)
 
 
 # Password reset --------------------------------------------------------------------------
@@ -131,6 +193,57 @@ def user_for_reset_token(token: str) -> User | None:
     if user is None or user.is_deleted or user.password_hash[-16:] != data.get("h"):
         return None
     return user
+
+
+# Confirming the email address --------------------------------------------------------------
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-confirm")
+
+
+def confirmation_token(user: User) -> str:
+    # The address is in the token: a link mailed to an earlier address confirms nothing.
+    return _confirm_serializer().dumps({"id": user.id, "e": user.email})
+
+
+def user_for_confirmation_token(token: str) -> User | None:
+    try:
+        data = _confirm_serializer().loads(
+            token, max_age=current_app.config["CIVIC_EMAIL_CONFIRM_MAX_AGE"]
+        )
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.is_deleted or user.email != data.get("e"):
+        return None
+    return user
+
+
+def confirm_email(user: User) -> None:
+    """Mark the address confirmed; opening the link again changes nothing."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+
+
+# Account mail goes out through the jobs queue: the request only enqueues, so neither SMTP's
+# delays nor its failures show in the answer (whose timing would tell which addresses exist).
+CONFIRM_EMAIL, ALREADY_REGISTERED, PASSWORD_RESET = "confirm_email", "already_registered", \
+    "password_reset"
+
+
+def mail_later(message: str, user: User | None) -> None:
+    """Queue ``message`` for ``user``; with no user the job sends nothing but costs the same.
+
+    The job's links are built on the site's root as ``url_for`` makes it here: CIVIC_BASE_URL
+    when set (production requires it), never a Host header an attacker chose.
+    The job holds the user's id, not the link: tokens are made when the mail is written, so no
+    working link sits in the jobs table.
+    """
+    from civic.jobs.services import enqueue
+
+    enqueue("accounts.mail", {"message": message, "user_id": user.id if user else None,
+                              "base_url": url_for("spaces.home", _external=True)})
 
 
 # Residency codes (居住確認コード) ---------------------------------------------------------------

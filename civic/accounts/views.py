@@ -8,6 +8,7 @@ from flask import (
     Response,
     abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -20,12 +21,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from civic import mail
-from civic.accounts import services
+from civic.accounts import services, tasks  # noqa: F401  (tasks registers the mail job)
 from civic.accounts.forms import (
     PASSWORD_MIN,
     ROLE_LABELS,
     ChangePasswordForm,
+    ConfirmEmailForm,
     DeleteAccountForm,
     ForgotPasswordForm,
     IssueCodesForm,
@@ -45,6 +46,7 @@ from civic.i18n import forget_language, safe_next
 from civic.moderation import services as moderation
 from civic.security import no_store
 from civic.spaces.models import Area, StaffArea
+from civic.timeutil import utcnow
 
 bp = Blueprint("accounts", __name__, cli_group="users")
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -108,11 +110,13 @@ def register():
 
         form.locale.data = ui_language()
     if form.validate_on_submit():
-        user = services.register(form.email.data, form.password.data, form.display_name.data,
-                                 form.locale.data)
-        _start_session(user)
-        flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
-        return redirect(url_for("accounts.verify"))
+        services.sign_up(form.email.data, form.password.data, form.display_name.data,
+                         form.locale.data)
+        # Word for word the same whether the address was new or taken (see services.sign_up).
+        flash(_("Thank you. We have sent a message to %(email)s. Please open the link in it to "
+                "confirm your address, then log in.", email=services.normalise_email(
+                    form.email.data)), "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form), 200 if not form.errors else 422
 
 
@@ -124,7 +128,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(form.email.data, form.password.data,
+                                         request.remote_addr)
         except services.AccountError as error:
             form.password.errors.append(str(error))
         else:
@@ -146,18 +151,75 @@ def logout():
     return redirect(url_for("spaces.home"))
 
 
+@bp.route("/account/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def confirm_email(token: str):
+    """The link mailed at sign-up: a button confirms (mail scanners that open links do not)."""
+    user = services.user_for_confirmation_token(token)
+    if user is None:
+        flash(_("This confirmation link is invalid or has expired. Log in to ask for a new one."),
+              "error")
+        return redirect(url_for("spaces.home"))
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        services.confirm_email(user)
+        flash(_("Your email address is confirmed. You can now take part."), "success")
+        if current_user.is_authenticated and current_user.id == user.id:
+            return redirect(url_for("accounts.verify"))
+        return redirect(url_for("accounts.login", next=url_for("accounts.verify")))
+    return render_template("accounts/confirm.html", form=form, user=user)
+
+
+@bp.post("/account/confirm/resend")
+@login_required
+@limiter.limit("5 per hour")
+def resend_confirmation():
+    if current_user.is_confirmed:
+        flash(_("Your email address is already confirmed."), "info")
+    else:
+        services.mail_later(services.CONFIRM_EMAIL, current_user)
+        flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email),
+              "success")
+    return redirect(safe_next(request.form.get("next"), url_for("spaces.home")))
+
+
+# What an account may still send before its address is confirmed: looking after itself, and
+# forms that only read (checking a ballot receipt), never anything others would see.
+UNCONFIRMED_MAY_POST = frozenset({
+    "accounts.login", "accounts.register", "accounts.logout", "accounts.forgot_password",
+    "accounts.reset_password", "accounts.profile", "accounts.change_password",
+    "accounts.delete_account", "accounts.verify", "accounts.confirm_email",
+    "accounts.resend_confirmation",
+    "i18n.switch", "i18n.toggle_furigana",
+    "notifications.mark_read", "notifications.mark_all_read",
+    "budgets.check_receipt",
+})
+
+
+@bp.before_app_request
+def confirmed_before_contributing():
+    """An unconfirmed account reads but contributes nothing (proposals, comments, supports,
+    ballots, reports, café notes...): every other change it asks for is refused here, in one
+    place, so a new kind of contribution is covered without anyone remembering to."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.endpoint in UNCONFIRMED_MAY_POST:
+        return None
+    if not current_user.is_authenticated or current_user.is_confirmed:
+        return None
+    reason = _("Before you can post, support or vote, please confirm your email address with the "
+               "link we sent you. Reading stays open to you.")
+    if request.accept_mimetypes.best == "application/json":  # the ballot's script shows ``error``
+        return jsonify(ok=False, error=reason), 403
+    return render_template("accounts/unconfirmed.html", reason=reason), 403
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.find_user_by_email(form.email.data)
-        if user is not None and not user.is_deleted:
-            link = url_for("accounts.reset_password", token=services.reset_token(user),
-                           _external=True)
-            mail.send(user.email, _("Reset your civic password"),
-                      _("Open this link within one hour to choose a new password:\n\n%(link)s\n\n"
-                        "If you did not ask for this, you can ignore this message.", link=link))
+        services.mail_later(services.PASSWORD_RESET,
+                            user if user is not None and not user.is_deleted else None)
         # The same answer whether or not the address exists, so accounts cannot be probed.
         flash(_("If an account exists for that address, we have sent a link to reset the password."),
               "info")
@@ -174,7 +236,7 @@ def reset_password(token: str):
         return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.change_password(user, form.password.data)
+        services.reset_password(user, form.password.data)
         logout_user()
         flash(_("Your password has been changed. Please log in."), "success")
         return redirect(url_for("accounts.login"))
@@ -327,8 +389,9 @@ def create_admin_command(email: str, name: str, password: str):
     if user is None:
         if len(password) < PASSWORD_MIN:
             raise click.ClickException(f"the password needs at least {PASSWORD_MIN} characters")
-        user = services.register(email, password, name, "ja")
+        user = services.create_account(email, password, name, "ja", confirmed=True)
     user.grant("admin")
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()  # the operator vouches
     record(None, "users.admin_created", user, email=user.email)
     db.session.commit()
     click.echo(f"{user.email} is an administrator.")

@@ -11,6 +11,7 @@ from civic.accounts import services as accounts
 from civic.accounts.models import User
 from civic.extensions import db
 from civic.spaces.models import Area, Phase, Process, StaffArea
+from civic.timeutil import utcnow
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published on purpose; production refuses demo accounts  # nosec B105
 
@@ -51,7 +52,8 @@ def load(today) -> dict:
 
     people = {}
     for email, name, roles, home, staff_areas in PEOPLE:
-        user = User(email=email, display_name=name, locale="ja", is_demo=True)
+        user = User(email=email, display_name=name, locale="ja", is_demo=True,
+                    email_confirmed_at=utcnow())
         user.set_password(DEMO_PASSWORD)
         for role in ("resident", *roles):
             user.grant(role)
@@ -224,7 +226,6 @@ def _demo_proposals(process, people, areas) -> None:
     from civic.comments import services as comment_services
     from civic.proposals import services as proposal_services
     from civic.proposals.models import Proposal, ProposalSettings, Support
-    from civic.timeutil import utcnow
 
     db.session.add(ProposalSettings(process_id=process.id, kind="citizen", theme="",
                                     categories=["子育て", "防災", "高齢者", "まちの魅力"],

@@ -1,4 +1,5 @@
-"""The first journey of a new resident, on a phone: register → residency code → process → English."""
+"""The first journey of a new resident, on a phone: register → confirm the address → log in →
+residency code → process → English."""
 
 from civic.accounts import services
 from tests.conftest import PASSWORD
@@ -20,6 +21,17 @@ def test_register_verify_open_a_process_and_switch_to_english(phone, shoot, make
     page.get_by_label("パスワード（確認用）").fill(PASSWORD)
     shoot(page, "1-register")
     page.get_by_role("button", name="アカウントを作成").click()
+
+    # The confirmation link goes out by mail; opening it is what the resident does next.
+    page.wait_for_url("**/login")
+    assert page.get_by_text("確認のためのリンクをお送りしました").is_visible()
+    token = services.confirmation_token(services.find_user_by_email("yamamoto@example.jp"))
+    page.goto(f"/account/confirm/{token}")
+    page.get_by_role("button", name="メールアドレスを確認する").click()
+    page.wait_for_url(lambda url: "/login?next=" in url)
+    page.get_by_label("メールアドレス").fill("yamamoto@example.jp")
+    page.get_by_label("パスワード", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
 
     page.wait_for_url("**/verify")
     page.get_by_label("居住確認コード").fill(services.format_code(code).lower())
