@@ -13,10 +13,36 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from civic.accounts import passwords
 from civic.accounts.models import ROLES
 from civic.forms import NumberRange
 
 PASSWORD_MIN = 10
+PASSWORD_HINT = _l("At least %(n)d characters and hard to guess: a few unrelated words work well.",
+                   n=PASSWORD_MIN)
+
+
+class HardToGuess:
+    """Refuses common and personal passwords (see civic.accounts.passwords).
+
+    The person's details come from the form's ``email`` and ``display_name`` fields, or from
+    the ``user`` the form was made for (password change and reset).
+    """
+
+    def __call__(self, form, field):
+        user = getattr(form, "user", None)
+        email = form.email.data if "email" in form else getattr(user, "email", None)
+        name = form.display_name.data if "display_name" in form else getattr(user, "display_name",
+                                                                             None)
+        personal = passwords.personal_words(email, name)
+        if passwords.is_personal(field.data or "", personal):
+            raise ValidationError(_l("The password must not be your email address or your name."))
+        score = passwords.strength(field.data or "", personal)
+        if score < passwords.MIN_SCORE:
+            raise ValidationError(_l(
+                "This password is too easy to guess (strength %(score)d of 4, %(needed)d needed). "
+                "Common words, names, dates and keyboard patterns are guessed first: add a few "
+                "more unrelated words.", score=score, needed=passwords.MIN_SCORE))
 
 
 def _strip(value):
@@ -44,8 +70,9 @@ class RegisterForm(FlaskForm):
         description=_l("Shown next to what you write. It can be a nickname."),
     )
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
-        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
+        _l("Password"),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200), HardToGuess()],
+        description=PASSWORD_HINT,
     )
     confirm = PasswordField(
         _l("Password again"),
@@ -78,13 +105,18 @@ class ForgotPasswordForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"),
-                             validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
-                             description=_l("At least %(n)d characters.", n=PASSWORD_MIN))
+                             validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200),
+                                         HardToGuess()],
+                             description=PASSWORD_HINT)
     confirm = PasswordField(
         _l("New password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
     )
     submit = SubmitField(_l("Set new password"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
 
 class ProfileForm(FlaskForm):
@@ -100,13 +132,18 @@ class ProfileForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"),
-                             validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
-                             description=_l("At least %(n)d characters.", n=PASSWORD_MIN))
+                             validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200),
+                                         HardToGuess()],
+                             description=PASSWORD_HINT)
     confirm = PasswordField(
         _l("New password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
     )
     submit = SubmitField(_l("Change password"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
 
 class DeleteAccountForm(FlaskForm):

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from civic import mail
-from civic.accounts import services
+from civic.accounts import passwords, services
 from civic.accounts.forms import (
     PASSWORD_MIN,
     ROLE_LABELS,
@@ -170,7 +170,7 @@ def reset_password(token: str):
     if user is None:
         flash(_("This reset link is invalid or has expired. Please ask for a new one."), "error")
         return redirect(url_for("accounts.forgot_password"))
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(user=user)
     if form.validate_on_submit():
         services.change_password(user, form.password.data)
         logout_user()
@@ -200,7 +200,7 @@ def profile():
 @limiter.limit("10 per hour")
 def change_password():
     """Change the password; every other session of this person (a stolen cookie too) ends."""
-    form = ChangePasswordForm(prefix="pw")
+    form = ChangePasswordForm(prefix="pw", user=current_user._get_current_object())
     if form.validate_on_submit():
         if current_user.check_password(form.current.data):
             user = current_user._get_current_object()
@@ -293,6 +293,8 @@ def create_admin_command(email: str, name: str, password: str):
     if user is None:
         if len(password) < PASSWORD_MIN:
             raise click.ClickException(f"the password needs at least {PASSWORD_MIN} characters")
+        if passwords.strength(password, passwords.personal_words(email, name)) < passwords.MIN_SCORE:
+            raise click.ClickException("the password is too easy to guess: add a few more words")
         user = services.register(email, password, name, "ja")
     user.grant("admin")
     record(None, "users.admin_created", user, email=user.email)
