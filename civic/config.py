@@ -72,6 +72,10 @@ class Config:
     CIVIC_MAIL_FROM = "civic@localhost"
 
     CIVIC_PASSWORD_RESET_MAX_AGE = 3600
+    # Administrators must turn on two-step sign-in before they can do anything (production).
+    CIVIC_MFA_REQUIRED_FOR_ADMINS = False
+    # Minutes between the right password and the authenticator code before signing in again.
+    CIVIC_MFA_PENDING_MINUTES = 5
     CIVIC_RESIDENCY_CODE_DAYS = 180
 
     # Comments may be edited this many minutes after posting; reported content hides itself
@@ -86,6 +90,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    CIVIC_MFA_REQUIRED_FOR_ADMINS = True
 
 
 def _parse_env_value(raw: str):

@@ -82,6 +82,12 @@ CASES = [
     C("accounts.delete_account", "GET", SIGNED_IN),
     C("accounts.delete_account", "POST", SIGNED_IN, keeps=True),
     C("accounts.verify", "GET", SIGNED_IN), C("accounts.verify", "POST", SIGNED_IN, keeps=True),
+    # The code step of signing in: anonymous visitors without a right password just before are
+    # sent to the sign-in page, people already signed in go home.
+    C("accounts.login_code", "GET", SIGNED_IN), C("accounts.login_code", "POST", SIGNED_IN,
+                                                  keeps=True),
+    C("accounts.two_step", "GET", SIGNED_IN), C("accounts.two_step", "POST", SIGNED_IN, keeps=True),
+    C("accounts.two_step_off", "POST", SIGNED_IN, keeps=True),
     C("accounts.issue_codes", "GET", STAFF_ONLY), C("accounts.issue_codes", "POST", STAFF_ONLY),
     C("admin.users", "GET", ADMINS),
     C("admin.user_roles", "GET", ADMINS, user_id="w.author"),

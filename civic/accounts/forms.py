@@ -178,3 +178,25 @@ class RolesForm(FlaskForm):
         widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
     )
     submit = SubmitField(_l("Save roles"))
+
+
+class SignInCodeForm(FlaskForm):
+    code = StringField(_l("Code"), filters=[_strip], validators=[DataRequired(), Length(max=40)],
+                       description=_l("The 6-digit code your authenticator app shows now, or one "
+                                      "of your recovery codes."))
+    submit = SubmitField(_l("Log in"))
+
+
+class EnrolMfaForm(FlaskForm):
+    code = StringField(_l("Code from the app"), filters=[_strip],
+                       validators=[DataRequired(), Length(max=40)],
+                       description=_l("After adding the account, the app shows a 6-digit code."))
+    submit = SubmitField(_l("Turn on two-step sign-in"))
+
+
+class DisableMfaForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    code = StringField(_l("Code"), filters=[_strip], validators=[DataRequired(), Length(max=40)],
+                       description=_l("The 6-digit code your authenticator app shows now, or one "
+                                      "of your recovery codes."))
+    submit = SubmitField(_l("Turn off two-step sign-in"))

@@ -63,33 +63,52 @@ def authenticate(email: str, password: str) -> User | None:
     Failures are counted on the account with a conditional UPDATE, so guesses spread over many
     addresses or sent in parallel still back off.
     """
-    from flask_babel import gettext as _
-
     user = find_user_by_email(email)
     if user is None or user.is_deleted:
         # Same work either way, so response time does not reveal which emails exist.
         check_password_hash(_dummy_hash(), password)
         return None
+    refuse_while_locked(user)
+    if not user.check_password(password):
+        count_failed_sign_in(user)
+        return None
+    if user.is_demo and current_app.config["CIVIC_ENV"] == "production":
+        return None
+    from civic.accounts import mfa
+
+    # With two-step sign-in the count carries on through the code step, so guessing codes
+    # backs off too: a right password alone does not start the count again.
+    if not mfa.is_enrolled(user):
+        clear_failed_sign_ins(user)
+    return user
+
+
+def refuse_while_locked(user: User) -> None:
+    """Raise AccountError while the account waits after failed sign-ins."""
+    from flask_babel import gettext as _
+
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, -(-int((user.locked_until - now).total_seconds()) // 60))
         raise AccountError(_("Too many failed attempts for this account. Please try again in "
                              "%(minutes)d minutes, or reset your password.", minutes=minutes))
-    if not user.check_password(password):
-        db.session.execute(update(User).where(User.id == user.id)
-                           .values(failed_logins=User.failed_logins + 1))
-        db.session.refresh(user, ["failed_logins"])
-        wait = login_wait(user.failed_logins)
-        if wait is not None:
-            user.locked_until = now + wait
-        db.session.commit()
-        return None
-    if user.is_demo and current_app.config["CIVIC_ENV"] == "production":
-        return None
+
+
+def count_failed_sign_in(user: User) -> None:
+    """One more failure in a row (a wrong password or code); past a few, the account waits."""
+    db.session.execute(update(User).where(User.id == user.id)
+                       .values(failed_logins=User.failed_logins + 1))
+    db.session.refresh(user, ["failed_logins"])
+    wait = login_wait(user.failed_logins)
+    if wait is not None:
+        user.locked_until = utcnow() + wait
+    db.session.commit()
+
+
+def clear_failed_sign_ins(user: User) -> None:
     if user.failed_logins or user.locked_until:
         user.failed_logins, user.locked_until = 0, None
         db.session.commit()
-    return user
 
 
 @cache
@@ -242,6 +261,9 @@ def delete_account(user: User) -> None:
     user.set_password(secrets.token_urlsafe(32))
     user.role_rows = []
     user.residency = None
+    from civic.accounts import mfa
+
+    mfa.remove(user)
     user.deleted_at = utcnow()
     end_all_sessions(user)
     db.session.commit()
