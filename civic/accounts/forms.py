@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from civic.accounts import passwords
+from civic.accounts import names, passwords
 from civic.accounts.models import ROLES
 from civic.forms import NumberRange
 
@@ -62,11 +62,26 @@ def _language_choices():
     return list(current_app.config["CIVIC_LANGUAGES"].items())
 
 
+class DisplayName:
+    """A display name that passes for nobody else (see services.display_name_problem)."""
+
+    def __call__(self, form, field):
+        from flask_login import current_user
+
+        from civic.accounts.services import display_name_problem
+
+        user = current_user._get_current_object() if current_user.is_authenticated else None
+        problem = display_name_problem(field.data or "", user)
+        if problem:
+            raise ValidationError(problem)
+
+
 class RegisterForm(FlaskForm):
     email = EmailField(_l("Email address"), filters=[_strip],
                        validators=[DataRequired(), Email(), Length(max=254)])
     display_name = StringField(
-        _l("Display name"), validators=[DataRequired(), Length(max=80)],
+        _l("Display name"), filters=[names.normalise],
+        validators=[DataRequired(), Length(max=80), DisplayName()],
         description=_l("Shown next to what you write. It can be a nickname."),
     )
     password = PasswordField(
@@ -120,7 +135,8 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(_l("Display name"), filters=[names.normalise],
+                               validators=[DataRequired(), Length(max=80), DisplayName()])
     locale = SelectField(_l("Language"))
     submit = SubmitField(_l("Save"))
 

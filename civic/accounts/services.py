@@ -13,7 +13,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from civic.accounts.models import Residency, ResidencyCode, User
+from civic.accounts import names
+from civic.accounts.models import Residency, ResidencyCode, User, UserRole
 from civic.audit.services import record
 from civic.extensions import db
 from civic.timeutil import utcnow
@@ -267,3 +268,39 @@ def delete_account(user: User) -> None:
     user.deleted_at = utcnow()
     end_all_sessions(user)
     db.session.commit()
+
+
+# Display names (なりすまし対策) ------------------------------------------------------------------
+
+# Roles whose holders speak for the ward: nobody else may take their names.
+OFFICIAL_ROLES = ("staff", "moderator", "admin")
+
+
+def official_names(except_user_id: int | None = None) -> list[str]:
+    statement = (select(User.display_name).join(UserRole, UserRole.user_id == User.id)
+                 .where(UserRole.role.in_(OFFICIAL_ROLES), User.deleted_at.is_(None)).distinct())
+    if except_user_id is not None:
+        statement = statement.where(User.id != except_user_id)
+    return list(db.session.scalars(statement))
+
+
+def display_name_problem(name: str, user: User | None = None) -> str | None:
+    """Why ``name`` cannot be the display name of ``user`` (None: someone new), translated; or None.
+
+    One rule for registration, the profile and café guests: no invisible characters, nothing
+    that folds to a staff member's name, and an office's name only for staff themselves.
+    """
+    from flask_babel import gettext as _
+
+    if names.has_invisible(name):
+        return _("Names cannot contain invisible characters or characters that change the "
+                 "direction of the text.")
+    if names.collides(name, official_names(user.id if user else None)):
+        return _("This name is too close to the name of a ward staff member. Please choose "
+                 "another one.")
+    if user is None or not user.has_role(*OFFICIAL_ROLES):
+        office = names.office_in(name, current_app.config["CIVIC_OFFICE_NAMES"])
+        if office:
+            return _("Only ward staff may use the name of a ward office (%(office)s) in their "
+                     "name.", office=office)
+    return None

@@ -90,6 +90,19 @@ def user_name(user) -> str:
     return user.display_name
 
 
+@bp.app_template_global()
+def official_label(user) -> str | None:
+    """The badge beside the name of someone who speaks for the ward; it comes from the roles an
+    administrator granted, so no resident can give it to themselves."""
+    if user is None or user.is_deleted:
+        return None
+    if user.has_role("staff"):
+        return ROLE_LABELS["staff"]
+    if user.has_role("moderator"):
+        return ROLE_LABELS["moderator"]
+    return None
+
+
 bp.app_template_global("can")(can)
 bp.app_template_global("role_labels")(lambda: ROLE_LABELS)
 
