@@ -88,6 +88,7 @@ CASES = [
                                                   keeps=True),
     C("accounts.two_step", "GET", SIGNED_IN), C("accounts.two_step", "POST", SIGNED_IN, keeps=True),
     C("accounts.two_step_off", "POST", SIGNED_IN, keeps=True),
+    C("accounts.new_recovery_codes", "POST", SIGNED_IN, keeps=True),
     C("accounts.issue_codes", "GET", STAFF_ONLY), C("accounts.issue_codes", "POST", STAFF_ONLY),
     C("admin.users", "GET", ADMINS),
     C("admin.user_roles", "GET", ADMINS, user_id="w.author"),

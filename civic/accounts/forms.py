@@ -216,3 +216,7 @@ class DisableMfaForm(FlaskForm):
                        description=_l("The 6-digit code your authenticator app shows now, or one "
                                       "of your recovery codes."))
     submit = SubmitField(_l("Turn off two-step sign-in"))
+
+
+class RenewRecoveryCodesForm(DisableMfaForm):
+    submit = SubmitField(_l("Make new recovery codes"))

@@ -22,6 +22,7 @@ from civic.audit.services import record
 from civic.extensions import db
 from civic.timeutil import utcnow
 
+TOTP_DIGITS = 6  # what every authenticator app shows by default
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_LENGTH = 10  # about 50 bits each from the unambiguous alphabet: unguessable
 # Codes of the step before and after the current one are accepted too: phone clocks drift,
@@ -122,7 +123,7 @@ def check_code(user: User, code: str) -> bool:
     current = factor(user)
     if current is None or not code:
         return False
-    if code.isdigit():
+    if len(code) == TOTP_DIGITS and code.isdigit():
         step = _matching_step(current.secret, code, after=current.last_step)
         claimed = step is not None and db.session.execute(
             update(TotpFactor).where(TotpFactor.id == current.id, TotpFactor.last_step < step)
@@ -138,6 +139,14 @@ def check_code(user: User, code: str) -> bool:
             record(user, "accounts.recovery_code_used", user)
     db.session.commit()
     return claimed
+
+
+def renew_recovery_codes(user: User) -> list[str]:
+    """A fresh set of recovery codes (shown once); the old ones stop working."""
+    codes = _new_recovery_codes(user)
+    record(user, "accounts.recovery_codes_renewed", user)
+    db.session.commit()
+    return codes
 
 
 def recovery_codes_left(user: User) -> int:

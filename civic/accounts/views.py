@@ -36,6 +36,7 @@ from civic.accounts.forms import (
     LoginForm,
     ProfileForm,
     RegisterForm,
+    RenewRecoveryCodesForm,
     ResetPasswordForm,
     ResidencyCodeForm,
     RolesForm,
@@ -452,9 +453,7 @@ def two_step():
     """Turn two-step sign-in on: scan the QR code, confirm with a code, keep the recovery codes."""
     user = current_user._get_current_object()
     if mfa.is_enrolled(user):
-        return _no_store(Response(render_template(
-            "accounts/mfa.html", form=DisableMfaForm(formdata=None),
-            codes_left=mfa.recovery_codes_left(user))))
+        return _no_store(Response(_two_step_page(user)))
     # The secret waits in the signed session until a code proves the app has it.
     secret = session.get("mfa_setup") or mfa.new_secret()
     session["mfa_setup"] = secret
@@ -480,16 +479,45 @@ def two_step_off():
     user = current_user._get_current_object()
     if not mfa.is_enrolled(user):
         return redirect(url_for("accounts.two_step"))
-    form = DisableMfaForm()
-    if form.validate_on_submit():
-        if not user.check_password(form.password.data):
-            form.password.errors.append(_("The password is not correct."))
-        elif not mfa.check_code(user, form.code.data):
-            form.code.errors.append(_("This code is not right, or it has been used already."))
-        else:
-            mfa.disable(user)
-            flash(_("Two-step sign-in is off. You now log in with your password only."), "info")
-            return redirect(url_for("accounts.profile"))
-    page = render_template("accounts/mfa.html", form=form,
-                           codes_left=mfa.recovery_codes_left(user))
-    return _no_store(Response(page, status=422))
+    form = DisableMfaForm(prefix="off")
+    if _password_and_code_right(user, form):
+        mfa.disable(user)
+        flash(_("Two-step sign-in is off. You now log in with your password only."), "info")
+        return redirect(url_for("accounts.profile"))
+    return _no_store(Response(_two_step_page(user, off_form=form), status=422))
+
+
+@bp.post("/account/mfa/recovery-codes")
+@login_required
+@limiter.limit("10 per hour")
+def new_recovery_codes():
+    """New recovery codes, for someone who used or lost theirs; the password and a code first,
+    or a stolen session could take codes for itself."""
+    user = current_user._get_current_object()
+    if not mfa.is_enrolled(user):
+        return redirect(url_for("accounts.two_step"))
+    form = RenewRecoveryCodesForm(prefix="renew")
+    if _password_and_code_right(user, form):
+        codes = mfa.renew_recovery_codes(user)
+        return _no_store(Response(render_template("accounts/mfa_codes.html", codes=codes,
+                                                  renewed=True)))
+    return _no_store(Response(_two_step_page(user, renew_form=form), status=422))
+
+
+def _password_and_code_right(user: User, form) -> bool:
+    if not form.validate_on_submit():
+        return False
+    if not user.check_password(form.password.data):
+        form.password.errors.append(_("The password is not correct."))
+        return False
+    if not mfa.check_code(user, form.code.data):
+        form.code.errors.append(_("This code is not right, or it has been used already."))
+        return False
+    return True
+
+
+def _two_step_page(user: User, off_form=None, renew_form=None) -> str:
+    return render_template(
+        "accounts/mfa.html", codes_left=mfa.recovery_codes_left(user),
+        off_form=off_form or DisableMfaForm(formdata=None, prefix="off"),
+        renew_form=renew_form or RenewRecoveryCodesForm(formdata=None, prefix="renew"))

@@ -145,25 +145,58 @@ def test_a_full_sign_in_clears_the_failures(app, make_user):
     assert db.session.get(User, user.id).failed_logins == 0
 
 
-def test_turning_it_off_needs_the_password_and_a_code(app, make_user):
-    user = make_user(roles=("moderator",))
+def _signed_in_with_two_step(app, user):
     totp = _enrolled(user)
     client = app.test_client()
     _password_step(client, user)
-    client.post("/login/code", data={"code": totp.now()})
+    assert client.post("/login/code", data={"code": totp.now()}).status_code == 302
+    return client, totp
 
-    no_password = client.post("/account/mfa/disable", data={"password": "not it",
-                                                             "code": totp.at(time.time() + 30)})
+
+def test_turning_it_off_needs_the_password_and_a_code(app, make_user):
+    user = make_user(roles=("moderator",))
+    client, totp = _signed_in_with_two_step(app, user)
+    later = totp.at(time.time() + 30)
+
+    no_password = client.post("/account/mfa/disable", data={"off-password": "not it",
+                                                             "off-code": later})
     assert no_password.status_code == 422
-    no_code = client.post("/account/mfa/disable", data={"password": PASSWORD, "code": "000000"})
+    assert "パスワードが正しくありません" in no_password.get_data(as_text=True)
+    no_code = client.post("/account/mfa/disable", data={"off-password": PASSWORD,
+                                                         "off-code": "000000"})
     assert no_code.status_code == 422 and mfa.is_enrolled(user)
 
-    off = client.post("/account/mfa/disable", data={"password": PASSWORD,
-                                                    "code": totp.at(time.time() + 30)})
+    off = client.post("/account/mfa/disable", data={"off-password": PASSWORD, "off-code": later})
     assert off.status_code == 302 and off.location.endswith("/account")
     assert not mfa.is_enrolled(user)
     assert db.session.scalar(select(func.count()).select_from(RecoveryCode)) == 0
+    assert "accounts.mfa_disabled" in db.session.scalars(select(AuditEvent.action)).all()
     login(app.test_client(), user)  # the password alone is enough again
+
+
+def test_new_recovery_codes_replace_the_old_ones(app, make_user):
+    user = make_user()
+    secret = mfa.new_secret()
+    old = mfa.enrol(user, secret, pyotp.TOTP(secret).at(time.time() - 30))
+    client = app.test_client()
+    _password_step(client, user)
+    assert client.post("/login/code", data={"code": old[0]}).status_code == 302
+    page = client.get("/account/mfa").get_data(as_text=True)
+    assert "未使用の復旧コード：9個" in page
+
+    refused = client.post("/account/mfa/recovery-codes", data={"renew-password": "not it",
+                                                               "renew-code": old[1]})
+    assert refused.status_code == 422 and mfa.recovery_codes_left(user) == 9
+    response = client.post("/account/mfa/recovery-codes", data={"renew-password": PASSWORD,
+                                                                "renew-code": old[1]})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    new = re.findall(r"[A-Z0-9]{5}-[A-Z0-9]{5}", response.get_data(as_text=True))
+    assert len(set(new)) == mfa.RECOVERY_CODE_COUNT and not set(new) & set(old)
+    assert mfa.recovery_codes_left(user) == mfa.RECOVERY_CODE_COUNT
+    again = app.test_client()
+    _password_step(again, user)
+    assert again.post("/login/code", data={"code": old[2]}).status_code == 422
+    assert again.post("/login/code", data={"code": new[0]}).status_code == 302
 
 
 def test_the_account_page_urges_staff_and_moderators(client, make_user):
