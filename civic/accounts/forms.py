@@ -30,14 +30,16 @@ class HardToGuess:
     """
 
     def __call__(self, form, field):
+        if len(field.data or "") < PASSWORD_MIN:
+            return  # Length says what is wrong; one message at a time
         user = getattr(form, "user", None)
         email = form.email.data if "email" in form else getattr(user, "email", None)
         name = form.display_name.data if "display_name" in form else getattr(user, "display_name",
                                                                              None)
         personal = passwords.personal_words(email, name)
-        if passwords.is_personal(field.data or "", personal):
+        if passwords.is_personal(field.data, personal):
             raise ValidationError(_l("The password must not be your email address or your name."))
-        score = passwords.strength(field.data or "", personal)
+        score = passwords.strength(field.data, personal)
         if score < passwords.MIN_SCORE:
             raise ValidationError(_l(
                 "This password is too easy to guess (strength %(score)d of 4, %(needed)d needed). "

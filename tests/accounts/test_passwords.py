@@ -81,6 +81,11 @@ def test_a_password_reset_applies_the_same_rules(client, make_user):
                                    "confirm": "kumo sora umi 2026"}).status_code == 302
 
 
+def test_a_short_password_gets_one_message_not_two(client, ctx):
+    page = _register(client, "abc").get_data(as_text=True)
+    assert "10文字以上" in page and TOO_EASY not in page
+
+
 def test_create_admin_refuses_an_easy_password(app, ctx):
     result = app.test_cli_runner().invoke(args=["users", "create-admin", "boss@example.jp",
                                                 "--password", "password1234"])
