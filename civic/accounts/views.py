@@ -150,6 +150,9 @@ def login():
                 return redirect(url_for("accounts.login_code"))
             if user is not None:
                 _start_session(user)
+                if user.has_role(*services.OFFICIAL_ROLES):  # and without two-step sign-in
+                    flash(_("Your role lets you change what residents see. Please protect your "
+                            "account with two-step sign-in."), "info")
                 return redirect(safe_next(request.args.get("next"), url_for("spaces.home")))
             form.password.errors.append(_("The email address or password is not correct."))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422

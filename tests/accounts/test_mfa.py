@@ -209,6 +209,15 @@ def test_the_account_page_urges_staff_and_moderators(client, make_user):
     assert "二段階認証で" not in other.get("/account").get_data(as_text=True)
 
 
+def test_signing_in_without_it_reminds_staff_but_not_residents(app, make_user):
+    staff = app.test_client()
+    login(staff, make_user(roles=("staff",)))
+    assert "二段階認証で" in staff.get("/").get_data(as_text=True)
+    resident = app.test_client()
+    login(resident, make_user())
+    assert "二段階認証で" not in resident.get("/").get_data(as_text=True)
+
+
 def test_deleting_the_account_forgets_the_factor(client, make_user):
     user = make_user()
     _enrolled(user)
