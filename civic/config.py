@@ -85,6 +85,13 @@ class Config:
 
     CIVIC_PASSWORD_RESET_MAX_AGE = 3600
     CIVIC_EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600
+    # Administrators must turn on two-step sign-in before they can do anything (production).
+    CIVIC_MFA_REQUIRED_FOR_ADMINS = False
+    # Minutes between the right password and the authenticator code before signing in again.
+    CIVIC_MFA_PENDING_MINUTES = 5
+    # Names of the ward's offices and sections: only staff may use them in a display name, so
+    # nobody can post as 「区役所」. Add the ward's own sections (区民協働課, 子ども家庭課 …).
+    CIVIC_OFFICE_NAMES = ["区役所", "市役所", "役場", "ward office", "city hall", "city office"]
     CIVIC_RESIDENCY_CODE_DAYS = 180
 
     # Comments may be edited this many minutes after posting; reported content hides itself
@@ -99,6 +106,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    CIVIC_MFA_REQUIRED_FOR_ADMINS = True
 
 
 def _parse_env_value(raw: str):

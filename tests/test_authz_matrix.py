@@ -42,8 +42,10 @@ UNCONFIRMED_MAY_POST = frozenset({
     "accounts.login", "accounts.register", "accounts.logout", "accounts.forgot_password",
     "accounts.reset_password", "accounts.profile", "accounts.change_password",
     "accounts.delete_account", "accounts.verify", "accounts.confirm_email",
-    "accounts.resend_confirmation", "i18n.switch", "i18n.toggle_furigana",
-    "notifications.mark_read", "notifications.mark_all_read", "budgets.check_receipt",
+    "accounts.resend_confirmation", "accounts.login_code", "accounts.two_step",
+    "accounts.two_step_off", "accounts.new_recovery_codes", "i18n.switch", "i18n.toggle_furigana",
+    "notifications.open_", "notifications.mark_read", "notifications.mark_all_read",
+    "notifications.preferences", "budgets.check_receipt",
 })
 
 EVERYONE = frozenset(PRINCIPALS)
@@ -95,6 +97,13 @@ CASES = [
     C("accounts.confirm_email", "GET", EVERYONE, token="w.bad_token"),
     C("accounts.confirm_email", "POST", EVERYONE, token="w.bad_token", keeps=True),
     C("accounts.resend_confirmation", "POST", SIGNED_IN, keeps=True),
+    # The code step of signing in: anonymous visitors without a right password just before are
+    # sent to the sign-in page, people already signed in go home.
+    C("accounts.login_code", "GET", SIGNED_IN), C("accounts.login_code", "POST", SIGNED_IN,
+                                                  keeps=True),
+    C("accounts.two_step", "GET", SIGNED_IN), C("accounts.two_step", "POST", SIGNED_IN, keeps=True),
+    C("accounts.two_step_off", "POST", SIGNED_IN, keeps=True),
+    C("accounts.new_recovery_codes", "POST", SIGNED_IN, keeps=True),
     C("accounts.issue_codes", "GET", STAFF_ONLY), C("accounts.issue_codes", "POST", STAFF_ONLY),
     C("accounts.delete_code_batch", "GET", STAFF_ONLY, batch="w.batch"),
     C("accounts.delete_code_batch", "POST", STAFF_ONLY, batch="w.batch"),

@@ -11,12 +11,40 @@ from wtforms import (
     SubmitField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
+from civic.accounts import names, passwords
 from civic.accounts.models import ROLES
 from civic.forms import NumberRange
 
 PASSWORD_MIN = 10
+PASSWORD_HINT = _l("At least %(n)d characters and hard to guess: a few unrelated words work well.",
+                   n=PASSWORD_MIN)
+
+
+class HardToGuess:
+    """Refuses common and personal passwords (see civic.accounts.passwords).
+
+    The person's details come from the form's ``email`` and ``display_name`` fields, or from
+    the ``user`` the form was made for (password change and reset).
+    """
+
+    def __call__(self, form, field):
+        if len(field.data or "") < PASSWORD_MIN:
+            return  # Length says what is wrong; one message at a time
+        user = getattr(form, "user", None)
+        email = form.email.data if "email" in form else getattr(user, "email", None)
+        name = form.display_name.data if "display_name" in form else getattr(user, "display_name",
+                                                                             None)
+        personal = passwords.personal_words(email, name)
+        if passwords.is_personal(field.data, personal):
+            raise ValidationError(_l("The password must not be your email address or your name."))
+        score = passwords.strength(field.data, personal)
+        if score < passwords.MIN_SCORE:
+            raise ValidationError(_l(
+                "This password is too easy to guess (strength %(score)d of 4, %(needed)d needed). "
+                "Common words, names, dates and keyboard patterns are guessed first: add a few "
+                "more unrelated words.", score=score, needed=passwords.MIN_SCORE))
 
 
 def _strip(value):
@@ -36,16 +64,32 @@ def _language_choices():
     return list(current_app.config["CIVIC_LANGUAGES"].items())
 
 
+class DisplayName:
+    """A display name that passes for nobody else (see services.display_name_problem)."""
+
+    def __call__(self, form, field):
+        from flask_login import current_user
+
+        from civic.accounts.services import display_name_problem
+
+        user = current_user._get_current_object() if current_user.is_authenticated else None
+        problem = display_name_problem(field.data or "", user)
+        if problem:
+            raise ValidationError(problem)
+
+
 class RegisterForm(FlaskForm):
     email = EmailField(_l("Email address"), filters=[_strip],
                        validators=[DataRequired(), Email(), Length(max=254)])
     display_name = StringField(
-        _l("Display name"), validators=[DataRequired(), Length(max=80)],
+        _l("Display name"), filters=[names.normalise],
+        validators=[DataRequired(), Length(max=80), DisplayName()],
         description=_l("Shown next to what you write. It can be a nickname."),
     )
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
-        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
+        _l("Password"),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200), HardToGuess()],
+        description=PASSWORD_HINT,
     )
     confirm = PasswordField(
         _l("Password again"),
@@ -76,17 +120,23 @@ class ForgotPasswordForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"),
-                             validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
-                             description=_l("At least %(n)d characters.", n=PASSWORD_MIN))
+                             validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200),
+                                         HardToGuess()],
+                             description=PASSWORD_HINT)
     confirm = PasswordField(
         _l("New password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
     )
     submit = SubmitField(_l("Set new password"))
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(_l("Display name"), filters=[names.normalise],
+                               validators=[DataRequired(), Length(max=80), DisplayName()])
     locale = SelectField(_l("Language"))
     submit = SubmitField(_l("Save"))
 
@@ -98,13 +148,18 @@ class ProfileForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"),
-                             validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
-                             description=_l("At least %(n)d characters.", n=PASSWORD_MIN))
+                             validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200),
+                                         HardToGuess()],
+                             description=PASSWORD_HINT)
     confirm = PasswordField(
         _l("New password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
     )
     submit = SubmitField(_l("Change password"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
 
 class DeleteAccountForm(FlaskForm):
@@ -142,3 +197,29 @@ class RolesForm(FlaskForm):
         widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
     )
     submit = SubmitField(_l("Save roles"))
+
+
+class SignInCodeForm(FlaskForm):
+    code = StringField(_l("Code"), filters=[_strip], validators=[DataRequired(), Length(max=40)],
+                       description=_l("The 6-digit code your authenticator app shows now, or one "
+                                      "of your recovery codes."))
+    submit = SubmitField(_l("Log in"))
+
+
+class EnrolMfaForm(FlaskForm):
+    code = StringField(_l("Code from the app"), filters=[_strip],
+                       validators=[DataRequired(), Length(max=40)],
+                       description=_l("After adding the account, the app shows a 6-digit code."))
+    submit = SubmitField(_l("Turn on two-step sign-in"))
+
+
+class DisableMfaForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    code = StringField(_l("Code"), filters=[_strip], validators=[DataRequired(), Length(max=40)],
+                       description=_l("The 6-digit code your authenticator app shows now, or one "
+                                      "of your recovery codes."))
+    submit = SubmitField(_l("Turn off two-step sign-in"))
+
+
+class RenewRecoveryCodesForm(DisableMfaForm):
+    submit = SubmitField(_l("Make new recovery codes"))

@@ -134,3 +134,26 @@ class SignInThrottle(db.Model):
     account_key: Mapped[str] = mapped_column(String(64), index=True)
     failures: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime] = mapped_column(index=True)
+class TotpFactor(db.Model):
+    """A person's authenticator app for two-step sign-in (二段階認証): the RFC 6238 shared secret.
+
+    The secret is stored as it is: the app must be able to compute the codes, so it cannot be
+    hashed, and no encryption library is installed (the database and its backups hold it).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    # The newest 30-second time step whose code was accepted: a code is good once, so one seen
+    # over a shoulder or phished cannot be replayed in the same minute.
+    last_step: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecoveryCode(db.Model):
+    """A single-use code for signing in without the authenticator app; only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None]

@@ -17,7 +17,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from civic.accounts.models import Residency, ResidencyCode, SignInThrottle, User
+from civic.accounts import names
+from civic.accounts.models import Residency, ResidencyCode, SignInThrottle, User, UserRole
 from civic.audit.services import record
 from civic.extensions import db
 from civic.timeutil import utcnow
@@ -97,19 +98,8 @@ def authenticate(email: str, password: str, client_address: str) -> User | None:
     Waits count per (email address, client address): the owner elsewhere signs in as usual, and
     an address without an account waits exactly like one with, so the answer tells nothing.
     """
-    from flask_babel import gettext as _
-
     email = normalise_email(email)
-    key = _keyed_hash(email, client_address or "")
-    now = utcnow()
-    throttle = db.session.get(SignInThrottle, key)
-    if throttle is not None:
-        wait = login_wait(throttle.failures)
-        if wait is not None and throttle.last_failed_at + wait > now:
-            left = (throttle.last_failed_at + wait - now).total_seconds()
-            raise AccountError(_("Too many failed attempts. Please try again in %(minutes)d "
-                                 "minutes, or reset your password.",
-                                 minutes=max(1, -(-int(left) // 60))))
+    refuse_while_waiting(email, client_address)
     user = find_user_by_email(email)
     if user is None or user.is_deleted:
         # Same work either way, so response time does not reveal which emails exist.
@@ -119,12 +109,42 @@ def authenticate(email: str, password: str, client_address: str) -> User | None:
             user.is_demo and current_app.config["CIVIC_ENV"] == "production"):
         user = None
     if user is None:
-        _count_failure(key, _keyed_hash(email), now)
+        count_failed_sign_in(email, client_address)
         return None
-    if throttle is not None:
-        db.session.delete(throttle)
-        db.session.commit()
+    from civic.accounts import mfa
+
+    # With two-step sign-in the count carries on through the code step, so guessing codes
+    # waits too: a right password alone does not start the count again.
+    if not mfa.is_enrolled(user):
+        clear_failed_sign_ins(email, client_address)
     return user
+
+
+def refuse_while_waiting(email: str, client_address: str) -> None:
+    """Raise AccountError while this client waits after failed sign-ins for this address."""
+    from flask_babel import gettext as _
+
+    throttle = db.session.get(SignInThrottle, _keyed_hash(normalise_email(email),
+                                                          client_address or ""))
+    now = utcnow()
+    wait = login_wait(throttle.failures) if throttle is not None else None
+    if wait is not None and throttle.last_failed_at + wait > now:
+        left = (throttle.last_failed_at + wait - now).total_seconds()
+        raise AccountError(_("Too many failed attempts. Please try again in %(minutes)d "
+                             "minutes, or reset your password.",
+                             minutes=max(1, -(-int(left) // 60))))
+
+
+def count_failed_sign_in(email: str, client_address: str) -> None:
+    """One more failure in a row from this client (a wrong password or code)."""
+    email = normalise_email(email)
+    _count_failure(_keyed_hash(email, client_address or ""), _keyed_hash(email), utcnow())
+
+
+def clear_failed_sign_ins(email: str, client_address: str) -> None:
+    key = _keyed_hash(normalise_email(email), client_address or "")
+    if db.session.execute(delete(SignInThrottle).where(SignInThrottle.key == key)).rowcount:
+        db.session.commit()
 
 
 def _count_failure(key: str, account_key: str, now) -> None:
@@ -379,6 +399,45 @@ def delete_account(user: User) -> None:
     user.set_password(secrets.token_urlsafe(32))
     user.role_rows = []
     user.residency = None
+    from civic.accounts import mfa
+
+    mfa.remove(user)
     user.deleted_at = utcnow()
     end_all_sessions(user)
     db.session.commit()
+
+
+# Display names (なりすまし対策) ------------------------------------------------------------------
+
+# Roles whose holders speak for the ward: nobody else may take their names.
+OFFICIAL_ROLES = ("staff", "moderator", "admin")
+
+
+def official_names(except_user_id: int | None = None) -> list[str]:
+    statement = (select(User.display_name).join(UserRole, UserRole.user_id == User.id)
+                 .where(UserRole.role.in_(OFFICIAL_ROLES), User.deleted_at.is_(None)).distinct())
+    if except_user_id is not None:
+        statement = statement.where(User.id != except_user_id)
+    return list(db.session.scalars(statement))
+
+
+def display_name_problem(name: str, user: User | None = None) -> str | None:
+    """Why ``name`` cannot be the display name of ``user`` (None: someone new), translated; or None.
+
+    One rule for registration, the profile and café guests: no invisible characters, nothing
+    that folds to a staff member's name, and an office's name only for staff themselves.
+    """
+    from flask_babel import gettext as _
+
+    if names.has_invisible(name):
+        return _("Names cannot contain invisible characters or characters that change the "
+                 "direction of the text.")
+    if names.collides(name, official_names(user.id if user else None)):
+        return _("This name is too close to the name of a ward staff member. Please choose "
+                 "another one.")
+    if user is None or not user.has_role(*OFFICIAL_ROLES):
+        office = names.office_in(name, current_app.config["CIVIC_OFFICE_NAMES"])
+        if office:
+            return _("Only ward staff may use the name of a ward office (%(office)s) in their "
+                     "name.", office=office)
+    return None

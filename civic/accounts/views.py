@@ -1,5 +1,6 @@
 import functools
 import json
+import time
 
 import click
 import segno
@@ -7,6 +8,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -21,21 +23,25 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from civic.accounts import services, tasks  # noqa: F401  (tasks registers the mail job)
+from civic.accounts import mfa, passwords, services, tasks  # noqa: F401  (tasks registers the mail job)
 from civic.accounts.forms import (
     PASSWORD_MIN,
     ROLE_LABELS,
     ChangePasswordForm,
     ConfirmEmailForm,
     DeleteAccountForm,
+    DisableMfaForm,
+    EnrolMfaForm,
     ForgotPasswordForm,
     IssueCodesForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
+    RenewRecoveryCodesForm,
     ResetPasswordForm,
     ResidencyCodeForm,
     RolesForm,
+    SignInCodeForm,
 )
 from civic.accounts.models import ROLES, User
 from civic.accounts.permissions import can, permission_required
@@ -89,6 +95,19 @@ def user_name(user) -> str:
     return user.display_name
 
 
+@bp.app_template_global()
+def official_label(user) -> str | None:
+    """The badge beside the name of someone who speaks for the ward; it comes from the roles an
+    administrator granted, so no resident can give it to themselves."""
+    if user is None or user.is_deleted:
+        return None
+    if user.has_role("staff"):
+        return ROLE_LABELS["staff"]
+    if user.has_role("moderator"):
+        return ROLE_LABELS["moderator"]
+    return None
+
+
 bp.app_template_global("can")(can)
 bp.app_template_global("role_labels")(lambda: ROLE_LABELS)
 
@@ -133,8 +152,14 @@ def login():
         except services.AccountError as error:
             form.password.errors.append(str(error))
         else:
+            if user is not None and mfa.is_enrolled(user):
+                _await_code(user, request.args.get("next"))
+                return redirect(url_for("accounts.login_code"))
             if user is not None:
                 _start_session(user)
+                if user.has_role(*services.OFFICIAL_ROLES):  # and without two-step sign-in
+                    flash(_("Your role lets you change what residents see. Please protect your "
+                            "account with two-step sign-in."), "info")
                 return redirect(safe_next(request.args.get("next"), url_for("spaces.home")))
             form.password.errors.append(_("The email address or password is not correct."))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
@@ -190,8 +215,11 @@ UNCONFIRMED_MAY_POST = frozenset({
     "accounts.reset_password", "accounts.profile", "accounts.change_password",
     "accounts.delete_account", "accounts.verify", "accounts.confirm_email",
     "accounts.resend_confirmation",
+    "accounts.login_code", "accounts.two_step", "accounts.two_step_off",
+    "accounts.new_recovery_codes",
     "i18n.switch", "i18n.toggle_furigana",
-    "notifications.mark_read", "notifications.mark_all_read",
+    "notifications.open_", "notifications.mark_read", "notifications.mark_all_read",
+    "notifications.preferences",
     "budgets.check_receipt",
 })
 
@@ -234,7 +262,7 @@ def reset_password(token: str):
     if user is None:
         flash(_("This reset link is invalid or has expired. Please ask for a new one."), "error")
         return redirect(url_for("accounts.forgot_password"))
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(user=user)
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
         logout_user()
@@ -266,7 +294,7 @@ def profile():
 @limiter.limit("10 per hour")
 def change_password():
     """Change the password; every other session of this person (a stolen cookie too) ends."""
-    form = ChangePasswordForm(prefix="pw")
+    form = ChangePasswordForm(prefix="pw", user=current_user._get_current_object())
     if form.validate_on_submit():
         if current_user.check_password(form.current.data):
             user = current_user._get_current_object()
@@ -389,6 +417,8 @@ def create_admin_command(email: str, name: str, password: str):
     if user is None:
         if len(password) < PASSWORD_MIN:
             raise click.ClickException(f"the password needs at least {PASSWORD_MIN} characters")
+        if passwords.strength(password, passwords.personal_words(email, name)) < passwords.MIN_SCORE:
+            raise click.ClickException("the password is too easy to guess: add a few more words")
         user = services.create_account(email, password, name, "ja", confirmed=True)
     user.grant("admin")
     user.email_confirmed_at = user.email_confirmed_at or utcnow()  # the operator vouches
@@ -444,3 +474,155 @@ def user_roles(user_id: int):
             flash(_("Roles saved for %(name)s.", name=user.display_name), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_roles.html", user=user, form=form)
+
+
+# Two-step sign-in (二段階認証) -------------------------------------------------------------------
+
+# Where an administrator who must turn two-step sign-in on may still go meanwhile.
+_OPEN_WHILE_ENROLLING = {"accounts.two_step", "accounts.logout", "i18n.switch",
+                         "i18n.toggle_furigana", "static", "healthz"}
+
+
+@bp.before_app_request
+def _admins_turn_two_step_on_first():
+    if (not current_app.config["CIVIC_MFA_REQUIRED_FOR_ADMINS"] or request.endpoint is None
+            or request.endpoint in _OPEN_WHILE_ENROLLING):
+        return None
+    if current_user.is_authenticated and mfa.is_required(current_user):
+        flash(_("Administrators must turn on two-step sign-in before anything else."), "info")
+        return redirect(url_for("accounts.two_step"))
+    return None
+
+
+bp.app_template_global("two_step_on")(mfa.is_enrolled)
+
+
+def _await_code(user: User, next_url: str | None) -> None:
+    """Remember, in the signed session, whose password was right; no one is signed in yet."""
+    session.clear()
+    minutes = current_app.config["CIVIC_MFA_PENDING_MINUTES"]
+    session["mfa_pending"] = {"user": user.id, "version": user.session_version,
+                              "until": int(time.time()) + 60 * minutes, "next": next_url}
+
+
+def _pending_user() -> User | None:
+    pending = session.get("mfa_pending")
+    if not isinstance(pending, dict) or pending.get("until", 0) < time.time():
+        session.pop("mfa_pending", None)
+        return None
+    user = db.session.get(User, pending.get("user"))
+    # A logout or password change since then ends the half-finished sign-in too.
+    if user is None or user.is_deleted or user.session_version != pending.get("version"):
+        return None
+    return user
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+def login_code():
+    """The second step of signing in: the authenticator code (or a recovery code)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("spaces.home"))
+    user = _pending_user()
+    if user is None:
+        flash(_("Please log in with your password first. The code is asked for within %(n)d "
+                "minutes after it.", n=current_app.config["CIVIC_MFA_PENDING_MINUTES"]), "info")
+        return redirect(url_for("accounts.login"))
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        try:
+            services.refuse_while_waiting(user.email, request.remote_addr)
+        except services.AccountError as error:
+            form.code.errors.append(str(error))
+        else:
+            if mfa.check_code(user, form.code.data):
+                next_url = session["mfa_pending"].get("next")
+                services.clear_failed_sign_ins(user.email, request.remote_addr)
+                _start_session(user)
+                return redirect(safe_next(next_url, url_for("spaces.home")))
+            services.count_failed_sign_in(user.email, request.remote_addr)
+            form.code.errors.append(_("This code is not right, or it has been used already."))
+    return render_template("accounts/login_code.html", form=form), 200 if not form.errors else 422
+
+
+def _no_store(response):
+    # The secret and the recovery codes must not stay in a shared computer's browser cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/mfa", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", methods=["POST"])
+def two_step():
+    """Turn two-step sign-in on: scan the QR code, confirm with a code, keep the recovery codes."""
+    user = current_user._get_current_object()
+    if mfa.is_enrolled(user):
+        return _no_store(Response(_two_step_page(user)))
+    # The secret waits in the signed session until a code proves the app has it.
+    secret = session.get("mfa_setup") or mfa.new_secret()
+    session["mfa_setup"] = secret
+    form = EnrolMfaForm()
+    if form.validate_on_submit():
+        try:
+            codes = mfa.enrol(user, secret, form.code.data)
+        except services.AccountError as error:
+            form.code.errors.append(str(error))
+        else:
+            session.pop("mfa_setup", None)
+            return _no_store(Response(render_template("accounts/mfa_codes.html", codes=codes)))
+    page = render_template("accounts/mfa_setup.html", form=form, qr=mfa.setup_qr_svg(secret, user),
+                           secret=mfa.format_secret(secret), required=mfa.is_required(user))
+    return _no_store(Response(page, status=422 if form.errors else 200))
+
+
+@bp.post("/account/mfa/disable")
+@login_required
+@limiter.limit("10 per hour")
+def two_step_off():
+    """Turning two-step sign-in off needs the password and a code: a stolen session is not enough."""
+    user = current_user._get_current_object()
+    if not mfa.is_enrolled(user):
+        return redirect(url_for("accounts.two_step"))
+    form = DisableMfaForm(prefix="off")
+    if _password_and_code_right(user, form):
+        mfa.disable(user)
+        flash(_("Two-step sign-in is off. You now log in with your password only."), "info")
+        return redirect(url_for("accounts.profile"))
+    return _no_store(Response(_two_step_page(user, off_form=form), status=422))
+
+
+@bp.post("/account/mfa/recovery-codes")
+@login_required
+@limiter.limit("10 per hour")
+def new_recovery_codes():
+    """New recovery codes, for someone who used or lost theirs; the password and a code first,
+    or a stolen session could take codes for itself."""
+    user = current_user._get_current_object()
+    if not mfa.is_enrolled(user):
+        return redirect(url_for("accounts.two_step"))
+    form = RenewRecoveryCodesForm(prefix="renew")
+    if _password_and_code_right(user, form):
+        codes = mfa.renew_recovery_codes(user)
+        return _no_store(Response(render_template("accounts/mfa_codes.html", codes=codes,
+                                                  renewed=True)))
+    return _no_store(Response(_two_step_page(user, renew_form=form), status=422))
+
+
+def _password_and_code_right(user: User, form) -> bool:
+    if not form.validate_on_submit():
+        return False
+    if not user.check_password(form.password.data):
+        form.password.errors.append(_("The password is not correct."))
+        return False
+    if not mfa.check_code(user, form.code.data):
+        form.code.errors.append(_("This code is not right, or it has been used already."))
+        return False
+    return True
+
+
+def _two_step_page(user: User, off_form=None, renew_form=None) -> str:
+    return render_template(
+        "accounts/mfa.html", codes_left=mfa.recovery_codes_left(user),
+        off_form=off_form or DisableMfaForm(formdata=None, prefix="off"),
+        renew_form=renew_form or RenewRecoveryCodesForm(formdata=None, prefix="renew"))

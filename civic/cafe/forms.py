@@ -10,6 +10,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from civic.accounts import names
+from civic.accounts.forms import DisplayName
 from civic.cafe.services import lines, parse_table_lines
 from civic.forms import NumberRange
 
@@ -56,8 +58,8 @@ class CafeForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
-    display_name = StringField(_l("Your name at the table"),
-                               validators=[DataRequired(), Length(max=40)],
+    display_name = StringField(_l("Your name at the table"), filters=[names.normalise],
+                               validators=[DataRequired(), Length(max=40), DisplayName()],
                                description=_l("A nickname is fine. Others at your table see it."))
     submit = SubmitField(_l("Join as a guest"))
 

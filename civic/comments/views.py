@@ -27,7 +27,7 @@ def comment_form(parent_id: int | None = None) -> CommentForm:
 bp.app_template_global("stance_labels")(lambda: STANCE_LABELS)
 
 # The tables a comment section is rendered from (vote counts live on the comment rows).
-THREAD_TABLES = ("comment", "user")
+THREAD_TABLES = ("comment", "user", "user_role")  # user_role: the staff badge
 
 
 class SharedReader:

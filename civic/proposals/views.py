@@ -109,9 +109,10 @@ def _proposal_url(proposal: Proposal) -> str:
 # The tables the shared parts of lists, threads and search results are rendered from. A list
 # leaves the counts to slots (fill_cards), so supports and comments re-render it only when it is
 # ordered by them; search results show counts; the proposal page shows only its live row's.
-LIST_TABLES = ("proposal", "user", "area", "process", "proposal_settings")
-SHOW_TABLES = ("proposal", "user", "area", "process", "progress_update", "audit_event")
-SEARCH_TABLES = ("proposal", caching.counts_of("proposal"), "comment", "user", "area",
+LIST_TABLES = ("proposal", "user", "user_role", "area", "process", "proposal_settings")
+SHOW_TABLES = ("proposal", "user", "user_role", "area", "process", "progress_update",
+               "audit_event")
+SEARCH_TABLES = ("proposal", caching.counts_of("proposal"), "comment", "user", "user_role", "area",
                  "search_term")
 CARD_SLOT = re.compile(r"<!--(supports|comments|supported):(\d+)-->")
 

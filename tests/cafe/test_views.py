@@ -89,6 +89,17 @@ def test_empty_guest_name_is_refused_with_the_form_again(client, make_cafe):
     assert db.session.scalar(select(CafeParticipant)) is None
 
 
+def test_guest_names_follow_the_display_name_rules(client, make_cafe, make_user):
+    make_user(roles=("staff",), name="区民協働課 田中")
+    cafe = make_cafe()
+    for name in ("区民協働課・田中", "区役所の人", "ゲスト\u200b"):
+        response = client.post(f"/cafe/{cafe.join_code}", data={"display_name": name})
+        assert response.status_code == 422, name
+    assert db.session.scalar(select(CafeParticipant)) is None
+    assert client.post(f"/cafe/{cafe.join_code}", data={"display_name": "ｹﾞｽﾄ"}).status_code == 303
+    assert db.session.scalar(select(CafeParticipant.display_name)) == "ゲスト"
+
+
 def test_join_as_user_and_verification_rule(client, make_user, make_area, make_process,
                                             make_cafe):
     area = make_area()
