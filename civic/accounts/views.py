@@ -263,10 +263,12 @@ def verify():
 @permission_required("residency.issue_codes")
 def issue_codes():
     form = IssueCodesForm()
-    areas = db.session.scalars(select(Area).order_by(Area.position, Area.id)).all()
+    # 地域担当職員 issue codes for their own areas only: the choices are what the form accepts.
+    areas = [area for area in db.session.scalars(select(Area).order_by(Area.position, Area.id))
+             if can("residency.issue_codes", area)]
     form.area.choices = [(area.id, area.name) for area in areas]
     if form.validate_on_submit():
-        area = db.session.get(Area, form.area.data)
+        area = next(area for area in areas if area.id == form.area.data)
         batch, codes = services.issue_codes(area, form.count.data, form.kind.data,
                                             form.days.data, current_user)
         sheet = [
@@ -280,7 +282,8 @@ def issue_codes():
         return render_template("accounts/code_sheet.html", area=area, sheet=sheet,
                                kind=form.kind.data, batch=batch)
     return render_template("accounts/issue_codes.html", form=form,
-                           batches=services.code_batches(), areas={a.id: a for a in areas})
+                           batches=services.code_batches([a.id for a in areas]),
+                           areas={a.id: a for a in areas}), 422 if form.errors else 200
 
 
 @bp.cli.command("create-admin")
