@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 import civic.insights.permissions  # noqa: F401  (declares the rules)
 import civic.insights.tasks  # noqa: F401  (registers the jobs)
@@ -104,7 +105,9 @@ def index():
         if process is not None:
             services.add_process_sources(analysis, current_user)
         return redirect(url_for("themes.show", analysis_id=analysis.id))
-    query = select(Analysis).order_by(Analysis.created_at.desc())
+    # Each one's process in the same query: whether it is theirs asks for it.
+    query = (select(Analysis).options(joinedload(Analysis.process))
+             .order_by(Analysis.created_at.desc()))
     if chosen is not None:
         query = query.where(Analysis.process_id == chosen.id)
     analyses = [a for a in db.session.scalars(query) if can("themes.manage", a)]
