@@ -158,3 +158,10 @@ def test_the_demo_area_staff_runs_aobadai_and_not_the_city_wide_process(app, cli
     city.post("/login", data={"email": "staff@example.jp", "password": "demo-password"})
     for slug in ("aobadai-budget-2026", "kyodo-2026", "kawabata-cafe"):
         assert city.get(f"/staff/processes/{slug}/edit").status_code == 200, slug
+
+
+def test_the_roles_page_tells_the_admin_what_an_area_assignment_does(ward, app, make_user):
+    admin = app.test_client()
+    login(admin, make_user(roles=("admin",)))
+    page = admin.get(f"/admin/users/{ward['people']['a'].id}").text
+    assert "担当地区のない職員は区全体を扱います" in page
