@@ -19,7 +19,7 @@ from civic.notifications.views import unread_notifications
 
 def page_chrome() -> dict[str, Markup]:
     signed_in = bool(current_user.is_authenticated)
-    links = ((can("process.manage"), can("moderation.manage"), can("users.administer"))
+    links = ((can("process.create"), can("moderation.manage"), can("users.administer"))
              if signed_in else (False, False, False))
     unread = unread_notifications() if signed_in else 0
     japanese = is_japanese_page()

@@ -8,8 +8,12 @@ a declared expectation fails the suite, so new routes cannot escape the matrix.
 The fixture world holds objects owned by ``author`` (a verified resident of area A) and a café
 run by ``host`` (a facilitator); the other principals are strangers to those objects, which is
 what catches IDOR: a facilitator of another café, a resident verified elsewhere, staff without a
-residency. POSTs carry no valid form data unless a case says otherwise; whenever a request got
-through with a POST the world is rebuilt, so each case sees the same starting state.
+residency. Staff scope (docs/security.md): ``staff`` has no area assignment (区民協働課, the whole
+ward), ``staff_a`` is 地域担当職員 of area A (the open process's) and ``staff_b`` of area B, who
+runs nothing here. Beside the published objects the world holds private and hidden ones of the
+author: a draft, a proposal in 事前相談, a proposal and a comment a moderator hid. POSTs carry
+no valid form data unless a case says otherwise; whenever a request got through with a POST the
+world is rebuilt, so each case sees the same starting state.
 """
 
 from dataclasses import dataclass, field
@@ -24,18 +28,19 @@ from civic.extensions import db
 from tests.conftest import PASSWORD
 
 ANON, RESIDENT, VERIFIED, VERIFIED_B = "anonymous", "resident", "verified", "verified_b"
-FACILITATOR, HOST, STAFF, MODERATOR, ADMIN, AUTHOR = (
-    "facilitator", "host", "staff", "moderator", "admin", "author")
+FACILITATOR, HOST, STAFF, STAFF_A, STAFF_B, MODERATOR, ADMIN, AUTHOR = (
+    "facilitator", "host", "staff", "staff_a", "staff_b", "moderator", "admin", "author")
 # A verified resident of area A who has not confirmed the email address yet.
 UNCONFIRMED = "unconfirmed"
-PRINCIPALS = (ANON, RESIDENT, VERIFIED, VERIFIED_B, FACILITATOR, HOST, STAFF, MODERATOR, ADMIN,
-              AUTHOR, UNCONFIRMED)
-# Roles and residency of each principal (verified: area A, the process's area).
+PRINCIPALS = (ANON, RESIDENT, VERIFIED, VERIFIED_B, FACILITATOR, HOST, STAFF, STAFF_A, STAFF_B,
+              MODERATOR, ADMIN, AUTHOR, UNCONFIRMED)
+# Roles, residency (verified: area A, the process's area) and staff areas of each principal.
 PEOPLE = {
-    RESIDENT: ((), None), VERIFIED: ((), "a"), VERIFIED_B: ((), "b"),
-    FACILITATOR: (("facilitator",), None), HOST: (("facilitator",), None),
-    STAFF: (("staff",), None), MODERATOR: (("moderator",), None), ADMIN: (("admin",), None),
-    AUTHOR: ((), "a"), UNCONFIRMED: ((), "a"),
+    RESIDENT: ((), None, ()), VERIFIED: ((), "a", ()), VERIFIED_B: ((), "b", ()),
+    FACILITATOR: (("facilitator",), None, ()), HOST: (("facilitator",), None, ()),
+    STAFF: (("staff",), None, ()), STAFF_A: (("staff",), None, ("a",)),
+    STAFF_B: (("staff",), None, ("b",)), MODERATOR: (("moderator",), None, ()),
+    ADMIN: (("admin",), None, ()), AUTHOR: ((), "a", ()), UNCONFIRMED: ((), "a", ()),
 }
 # Until the address is confirmed an account reads what VERIFIED reads but sends only these.
 UNCONFIRMED_MAY_POST = frozenset({
@@ -50,7 +55,10 @@ UNCONFIRMED_MAY_POST = frozenset({
 
 EVERYONE = frozenset(PRINCIPALS)
 SIGNED_IN = EVERYONE - {ANON}
-STAFF_ONLY = frozenset({STAFF, ADMIN})
+# Staff pages at all; the open process (area A) and what belongs to it; the whole ward's.
+ANY_STAFF = frozenset({STAFF, STAFF_A, STAFF_B, ADMIN})
+STAFF_ONLY = frozenset({STAFF, STAFF_A, ADMIN})
+CITY_STAFF = frozenset({STAFF, ADMIN})
 MODERATORS = frozenset({MODERATOR, ADMIN})
 ADMINS = frozenset({ADMIN})
 NOBODY = frozenset()
@@ -104,7 +112,11 @@ CASES = [
     C("accounts.two_step", "GET", SIGNED_IN), C("accounts.two_step", "POST", SIGNED_IN, keeps=True),
     C("accounts.two_step_off", "POST", SIGNED_IN, keeps=True),
     C("accounts.new_recovery_codes", "POST", SIGNED_IN, keeps=True),
-    C("accounts.issue_codes", "GET", STAFF_ONLY), C("accounts.issue_codes", "POST", STAFF_ONLY),
+    C("accounts.issue_codes", "GET", ANY_STAFF), C("accounts.issue_codes", "POST", ANY_STAFF),
+    # Codes for area A: only its staff and city-wide staff (staff_b's form refuses the area).
+    C("accounts.issue_codes", "POST", STAFF_ONLY, refused={422},
+      data={"area": "w.area_a", "count": 1, "kind": "letter", "days": 30}),
+    # The batch is of area A: its staff and city-wide staff.
     C("accounts.delete_code_batch", "GET", STAFF_ONLY, batch="w.batch"),
     C("accounts.delete_code_batch", "POST", STAFF_ONLY, batch="w.batch"),
     C("admin.users", "GET", ADMINS),
@@ -117,14 +129,15 @@ CASES = [
     # Areas and processes
     C("spaces.processes", "GET", EVERYONE),
     C("spaces.process", "GET", EVERYONE, slug="w.slug"),
-    C("spaces.process", "GET", STAFF_ONLY, slug="w.hidden_slug"),
-    # Staff work: the inbox and a process's participation figures
-    C("staff.home", "GET", STAFF_ONLY),
+    C("spaces.process", "GET", CITY_STAFF, slug="w.hidden_slug"),  # unpublished, city-wide
+    # Staff work: the inbox, and the participation figures of the processes one runs
+    C("staff.home", "GET", ANY_STAFF),
     C("staff.participation_page", "GET", STAFF_ONLY, slug="w.slug"),
     C("staff.participation_csv", "GET", STAFF_ONLY, slug="w.slug"),
-    C("staff.participation_page", "GET", STAFF_ONLY, slug="w.hidden_slug"),
-    C("spaces.areas", "GET", STAFF_ONLY), C("spaces.areas", "POST", STAFF_ONLY),
-    C("spaces.new_process", "GET", STAFF_ONLY), C("spaces.new_process", "POST", STAFF_ONLY),
+    C("staff.participation_page", "GET", CITY_STAFF, slug="w.hidden_slug"),
+    C("spaces.areas", "GET", CITY_STAFF), C("spaces.areas", "POST", CITY_STAFF),
+    C("spaces.new_process", "GET", ANY_STAFF), C("spaces.new_process", "POST", ANY_STAFF),
+    C("spaces.edit_process", "GET", CITY_STAFF, slug="w.hidden_slug"),
     C("spaces.edit_process", "GET", STAFF_ONLY, slug="w.slug"),
     C("spaces.edit_process", "POST", STAFF_ONLY, slug="w.slug"),
     C("spaces.pin_phase", "POST", STAFF_ONLY, slug="w.slug"),
@@ -136,31 +149,38 @@ CASES = [
     C("spaces.edit_phase", "POST", STAFF_ONLY, slug="w.slug", phase_id="w.phase"),
     C("spaces.delete_phase", "GET", STAFF_ONLY, slug="w.slug", phase_id="w.phase"),
     C("spaces.delete_phase", "POST", STAFF_ONLY, slug="w.slug", phase_id="w.phase"),
-    # Proposals: a published one, the author's draft (with an image), one under review, one accepted
+    # Proposals: a published one, the author's draft (with an image), one in 事前相談, one a
+    # moderator hid, one under review, one accepted
     C("proposals.index", "GET", EVERYONE, slug="w.slug"),
-    C("proposals.index", "GET", STAFF_ONLY, slug="w.hidden_slug"),
+    C("proposals.index", "GET", CITY_STAFF, slug="w.hidden_slug"),
     C("proposals.search", "GET", EVERYONE),
     C("proposals.new", "GET", SIGNED_IN, slug="w.slug"),
     C("proposals.new", "POST", SIGNED_IN, slug="w.slug"),
     C("proposals.new", "GET", NOBODY, slug="w.hidden_slug"),
     C("proposals.show", "GET", EVERYONE, proposal_id="w.published"),
-    C("proposals.show", "GET", {AUTHOR, STAFF, ADMIN}, proposal_id="w.draft"),
+    C("proposals.show", "GET", {AUTHOR}, proposal_id="w.draft"),  # a draft is the author's alone
+    C("proposals.show", "GET", {AUTHOR, *STAFF_ONLY}, proposal_id="w.consultation"),
+    C("proposals.show", "GET", {AUTHOR, MODERATOR, *STAFF_ONLY}, proposal_id="w.hidden_proposal"),
     C("proposals.edit", "GET", {AUTHOR}, proposal_id="w.draft"),
     C("proposals.edit", "POST", {AUTHOR}, proposal_id="w.draft"),
     C("proposals.edit", "GET", NOBODY, proposal_id="w.published"),
-    C("proposals.image", "GET", {AUTHOR, STAFF, ADMIN}, proposal_id="w.draft"),
+    C("proposals.image", "GET", {AUTHOR}, proposal_id="w.draft"),
     C("proposals.step", "POST", {AUTHOR}, proposal_id="w.published", name="withdraw"),
     C("proposals.step", "POST", STAFF_ONLY, proposal_id="w.published", name="evaluate"),
     C("proposals.step", "POST", NOBODY, proposal_id="w.draft", name="publish"),
     C("proposals.support", "POST", {VERIFIED, AUTHOR}, proposal_id="w.published", keeps=True),
     C("proposals.support", "POST", NOBODY, proposal_id="w.draft"),
-    C("proposals.consultation", "GET", {AUTHOR, STAFF, ADMIN}, proposal_id="w.published"),
-    C("proposals.consultation", "POST", {AUTHOR, STAFF, ADMIN}, proposal_id="w.published"),
+    C("proposals.consultation", "GET", {AUTHOR, *STAFF_ONLY}, proposal_id="w.published"),
+    C("proposals.consultation", "POST", {AUTHOR, *STAFF_ONLY}, proposal_id="w.published"),
+    C("proposals.consultation", "GET", {AUTHOR, *STAFF_ONLY}, proposal_id="w.consultation"),
+    C("proposals.consultation", "POST", {AUTHOR, *STAFF_ONLY}, proposal_id="w.consultation"),
+    C("proposals.consultation", "GET", NOBODY, proposal_id="w.draft"),
+    C("proposals.step", "POST", STAFF_ONLY, proposal_id="w.consultation", name="publish"),
     C("proposals.review", "GET", STAFF_ONLY, proposal_id="w.evaluation"),
     C("proposals.review", "POST", STAFF_ONLY, proposal_id="w.evaluation"),
     C("proposals.review", "GET", NOBODY, proposal_id="w.published"),
-    C("proposals.new_update", "GET", {AUTHOR, STAFF, ADMIN}, proposal_id="w.accepted"),
-    C("proposals.new_update", "POST", {AUTHOR, STAFF, ADMIN}, proposal_id="w.accepted"),
+    C("proposals.new_update", "GET", {AUTHOR, *STAFF_ONLY}, proposal_id="w.accepted"),
+    C("proposals.new_update", "POST", {AUTHOR, *STAFF_ONLY}, proposal_id="w.accepted"),
     C("proposals.settings", "GET", STAFF_ONLY, slug="w.slug"),
     C("proposals.settings", "POST", STAFF_ONLY, slug="w.slug"),
     # Comments: the author's comment on the published proposal
@@ -172,21 +192,27 @@ CASES = [
     C("comments.delete", "POST", {AUTHOR}, comment_id="w.comment"),
     C("comments.vote", "POST", SIGNED_IN - {AUTHOR}, comment_id="w.comment", data={"value": "up"},
       keeps=True),
-    # Moderation: a report on the author's comment is waiting
-    C("moderation.report", "GET", SIGNED_IN - {AUTHOR}, target_type="comment",
-      target_id="w.comment"),
-    C("moderation.report", "POST", SIGNED_IN - {AUTHOR}, target_type="proposal",
-      target_id="w.published"),
+    # Moderation: a report on the author's comment is waiting. Only what someone can see on its
+    # own page may they report (and so count towards hiding it); never their own.
+    *[C("moderation.report", method, allowed, target_type=kind, target_id=f"w.{target}")
+      for method in ("GET", "POST") for kind, target, allowed in (
+          ("comment", "comment", SIGNED_IN - {AUTHOR}),
+          ("comment", "hidden_comment", MODERATORS),
+          ("comment", "draft_comment", NOBODY),
+          ("proposal", "published", SIGNED_IN - {AUTHOR}),
+          ("proposal", "draft", NOBODY),
+          ("proposal", "consultation", STAFF_ONLY),
+          ("proposal", "hidden_proposal", MODERATORS | STAFF_ONLY))],
     C("moderation.queue", "GET", MODERATORS),
     C("moderation.hide", "POST", MODERATORS, item_id="w.item"),
     C("moderation.restore", "POST", MODERATORS, item_id="w.item"),
     C("moderation.block", "POST", MODERATORS, user_id="w.author"),
     C("moderation.unblock", "POST", MODERATORS, user_id="w.author"),
     # Jobs: the author's job
-    C("jobs.status", "GET", {AUTHOR, STAFF, ADMIN}, job_id="w.job"),
+    C("jobs.status", "GET", {AUTHOR, *ANY_STAFF}, job_id="w.job"),
     # World café run by ``host``; the author sits at its only table (and hosts it) with a guest
-    C("cafe.new_cafe", "GET", {FACILITATOR, HOST, STAFF, ADMIN}, slug="w.slug"),
-    C("cafe.new_cafe", "POST", {FACILITATOR, HOST, STAFF, ADMIN}, slug="w.slug"),
+    C("cafe.new_cafe", "GET", {FACILITATOR, HOST, *STAFF_ONLY}, slug="w.slug"),
+    C("cafe.new_cafe", "POST", {FACILITATOR, HOST, *STAFF_ONLY}, slug="w.slug"),
     C("cafe.edit_cafe", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
     C("cafe.edit_cafe", "POST", {HOST, ADMIN}, cafe_id="w.cafe"),
     C("cafe.delete_cafe", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
@@ -195,8 +221,8 @@ CASES = [
     C("cafe.console_state", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
     C("cafe.qr", "GET", {HOST, ADMIN}, cafe_id="w.cafe"),
     C("cafe.control", "POST", {HOST, ADMIN}, cafe_id="w.cafe", action="pause"),
-    C("cafe.harvest", "GET", {HOST, STAFF, ADMIN}, cafe_id="w.cafe"),
-    C("cafe.harvest_csv", "GET", {HOST, STAFF, ADMIN}, cafe_id="w.cafe"),
+    C("cafe.harvest", "GET", {HOST, *STAFF_ONLY}, cafe_id="w.cafe"),
+    C("cafe.harvest_csv", "GET", {HOST, *STAFF_ONLY}, cafe_id="w.cafe"),
     C("cafe.join", "GET", EVERYONE, code="w.cafe_code"),
     C("cafe.join", "POST", EVERYONE, code="w.cafe_code", keeps=True),
     C("cafe.table", "GET", EVERYONE, code="w.cafe_code"),  # strangers are sent to the join page
@@ -235,8 +261,9 @@ CASES = [
     C("notifications.mark_read", "POST", {AUTHOR}, notification_id="w.notification"),
     C("notifications.mark_all_read", "POST", SIGNED_IN, keeps=True),
     C("notifications.preferences", "POST", SIGNED_IN, keeps=True),
-    # Themes (insights): staff only, the whole blueprint
-    C("themes.index", "GET", STAFF_ONLY), C("themes.index", "POST", STAFF_ONLY),
+    # Themes (insights): staff only, the whole blueprint; an analysis of the open process is its
+    # staff's
+    C("themes.index", "GET", ANY_STAFF), C("themes.index", "POST", ANY_STAFF),
     C("themes.from_cafe", "POST", STAFF_ONLY, cafe_id="w.cafe"),
     *[C(f"themes.{name}", method, STAFF_ONLY, analysis_id="w.analysis") for name, method in (
         ("show", "GET"), ("export", "GET"), ("upload", "GET"), ("upload", "POST"),
@@ -259,11 +286,12 @@ _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 def build_world() -> SimpleNamespace:
     from civic.cafe import services as cafe_services
     from civic.comments import services as comment_services
+    from civic.comments.models import Comment
     from civic.jobs.models import Job
     from civic.moderation import services as moderation
     from civic.proposals.models import Proposal, ProposalImage
     from civic.proposals.services import reindex
-    from civic.spaces.models import Area, Phase, Process
+    from civic.spaces.models import Area, Phase, Process, StaffArea
     from civic.timeutil import utcnow, ward_today
 
     w = SimpleNamespace()
@@ -272,7 +300,7 @@ def build_world() -> SimpleNamespace:
     db.session.add_all([area_a, area_b])
     db.session.flush()
     users = {}
-    for principal, (roles, area) in PEOPLE.items():
+    for principal, (roles, area, staff_areas) in PEOPLE.items():
         user = User(email=f"{principal}@example.jp", display_name=principal, locale="ja",
                     password_hash=_HASH,
                     email_confirmed_at=None if principal == UNCONFIRMED else utcnow())
@@ -283,9 +311,13 @@ def build_world() -> SimpleNamespace:
         if area:
             db.session.add(Residency(user_id=user.id,
                                      area_id=(area_a if area == "a" else area_b).id))
+        for slug in staff_areas:
+            db.session.add(StaffArea(user_id=user.id,
+                                     area_id=(area_a if slug == "a" else area_b).id))
         users[principal] = user
     w.users = {name: user.id for name, user in users.items()}
     w.author = users[AUTHOR].id
+    w.area_a = area_a.id
 
     today = ward_today()
     from datetime import timedelta
@@ -306,9 +338,10 @@ def build_world() -> SimpleNamespace:
     db.session.add(image)
     db.session.flush()
     proposals = {}
-    for state in ("published", "draft", "evaluation", "accepted"):
+    for state in ("published", "draft", "consultation", "hidden", "evaluation", "accepted"):
         proposal = Proposal(process_id=process.id, author_id=w.author, title=f"{state}の提案",
-                            body="公園にベンチを置きたい。", state=state,
+                            body="公園にベンチを置きたい。",
+                            state="published" if state == "hidden" else state,
                             image_id=image.id if state == "draft" else None)
         db.session.add(proposal)
         db.session.flush()
@@ -317,12 +350,23 @@ def build_world() -> SimpleNamespace:
     db.session.commit()
     w.published, w.draft = proposals["published"], proposals["draft"]
     w.evaluation, w.accepted = proposals["evaluation"], proposals["accepted"]
+    w.consultation, w.hidden_proposal = proposals["consultation"], proposals["hidden"]
 
     w.comment = comment_services.add(users[AUTHOR], "proposal", w.published, "賛成です。").id
     moderation.report(users[VERIFIED], "comment", w.comment, "spam")
     from civic.moderation.models import ModerationItem
 
     w.item = db.session.scalar(db.select(ModerationItem.id))
+    w.hidden_comment = comment_services.add(users[AUTHOR], "proposal", w.published,
+                                            "ここに電話番号を書きます。").id
+    moderation.hide_content(users[MODERATOR], "comment", w.hidden_comment, "personal_info")
+    moderation.hide_content(users[MODERATOR], "proposal", w.hidden_proposal, "off_topic")
+    # A comment on the draft: the site never takes one, it stands for any comment on something
+    # its reader cannot see.
+    w.draft_comment = comment_services.add(users[AUTHOR], "proposal", w.published, "下書き").id
+    db.session.execute(db.update(Comment).where(Comment.id == w.draft_comment)
+                       .values(target_id=w.draft))
+    db.session.commit()
     job = Job(kind="matrix.test", created_by_id=w.author)
     db.session.add(job)
     db.session.commit()

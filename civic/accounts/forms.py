@@ -194,6 +194,8 @@ class RolesForm(FlaskForm):
     )
     areas = SelectMultipleField(
         _l("Assigned areas"), coerce=int,
+        description=_l("Staff with assigned areas act only for the processes and residency codes "
+                       "of those areas; staff with none act for the whole ward."),
         widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
     )
     submit = SubmitField(_l("Save roles"))

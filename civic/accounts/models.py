@@ -39,6 +39,9 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="joined",
         foreign_keys="Residency.user_id",
     )
+    # 地域担当職員: the areas a staff member is assigned to (none: city-wide staff). Loaded on
+    # first use, as only permission checks on staff ask.
+    staff_area_rows = relationship("StaffArea", viewonly=True, lazy="select")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -73,6 +76,10 @@ class User(UserMixin, db.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+    @property
+    def staff_area_ids(self) -> frozenset[int]:
+        return frozenset(row.area_id for row in self.staff_area_rows)
 
     def verified_area_id(self) -> int | None:
         return self.residency.area_id if self.residency else None

@@ -34,6 +34,28 @@ def has_role(user, *roles: str) -> bool:
     return signed_in(user) and user.has_role(*roles)
 
 
+# Staff scope (docs/security.md, "Staff scope"): staff with no area assignment (区民協働課) act for
+# the whole ward; 地域担当職員 act only for the areas they are assigned to, city-wide processes
+# excluded. Administrators act everywhere.
+EVERY_AREA = "every area"
+
+
+def staff_scope(user) -> str | tuple[int, ...] | None:
+    """Where ``user`` acts as staff: ``EVERY_AREA``, the assigned area ids, or None (not staff)."""
+    if not has_role(user, "staff"):
+        return None
+    areas = user.staff_area_ids
+    if "admin" in user.roles or not areas:
+        return EVERY_AREA
+    return tuple(sorted(areas))
+
+
+def acts_for_area(user, area_id: int | None) -> bool:
+    """Does ``user`` act as staff for things of the area (None: the whole city)?"""
+    scope = staff_scope(user)
+    return scope == EVERY_AREA or (scope is not None and area_id in scope)
+
+
 def can(action: str, obj=None, user=None) -> bool:
     # The real user object, not the proxy: rules read several attributes, and every read
     # through ``current_user`` looks the user up again (a page asks dozens of times).
@@ -69,4 +91,6 @@ def permission_required(action: str):
 # Accounts' own rules.
 rule("account.manage")(lambda user, _obj: signed_in(user))
 rule("users.administer")(lambda user, _obj: has_role(user, "admin"))
-rule("residency.issue_codes")(lambda user, _obj: has_role(user, "staff"))
+# obj: the area the codes prove residence in; without one, whether the page is theirs at all.
+rule("residency.issue_codes")(lambda user, area: has_role(user, "staff") if area is None
+                              else acts_for_area(user, area.id))

@@ -360,10 +360,12 @@ def verify():
 @permission_required("residency.issue_codes")
 def issue_codes():
     form = IssueCodesForm()
-    areas = db.session.scalars(select(Area).order_by(Area.position, Area.id)).all()
+    # 地域担当職員 issue codes for their own areas only: the choices are what the form accepts.
+    areas = [area for area in db.session.scalars(select(Area).order_by(Area.position, Area.id))
+             if can("residency.issue_codes", area)]
     form.area.choices = [(area.id, area.name) for area in areas]
     if form.validate_on_submit():
-        area = db.session.get(Area, form.area.data)
+        area = next(area for area in areas if area.id == form.area.data)
         batch, codes = services.issue_codes(area, form.count.data, form.kind.data,
                                             form.days.data, current_user)
         sheet = [
@@ -380,18 +382,18 @@ def issue_codes():
                                site_url=url_for("spaces.home", _external=True),
                                verify_url=url_for("accounts.verify", _external=True))
     return render_template("accounts/issue_codes.html", form=form,
-                           batches=services.code_batches(), areas={a.id: a for a in areas}), (
-        422 if form.errors else 200)
+                           batches=services.code_batches([a.id for a in areas]),
+                           areas={a.id: a for a in areas}), 422 if form.errors else 200
 
 
 @bp.route("/staff/codes/<batch>/delete", methods=["GET", "POST"])
 @permission_required("residency.issue_codes")
 def delete_code_batch(batch: str):
     summary = services.batch_summary(batch)
-    if summary is None:
-        abort(404)
-    area_id, total, used = summary
-    area = db.session.get(Area, area_id)
+    area = db.session.get(Area, summary[0]) if summary is not None else None
+    if area is None or not can("residency.issue_codes", area):
+        abort(404)  # another area's batch is none of this staff member's business
+    _area_id, total, used = summary
     form = ConfirmForm()
     if not form.validate_on_submit():
         return confirmation(

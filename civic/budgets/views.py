@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 import civic.budgets.permissions  # noqa: F401  (declares the rules)
-from civic.accounts.permissions import can, require
+from civic.accounts.permissions import acts_for_area, can, require
 from civic.accounts.services import personal_data_sections
 from civic.budgets import explain, pabulib, rules, services
 from civic.budgets.forms import RULE_LABELS, BudgetForm, ImportForm, ProjectForm, ReceiptForm
@@ -57,7 +57,10 @@ def _budget_or_404(budget_id: int) -> Budget:
 
 
 def _area_choices():
-    return [(0, _("Whole city"))] + [(a.id, a.name) for a in spaces_services.areas()]
+    """The areas the person acts for as staff (0 stands for the whole city)."""
+    return [(area_id, name) for area_id, name in
+            [(0, _("Whole city"))] + [(a.id, a.name) for a in spaces_services.areas()]
+            if acts_for_area(current_user, area_id or None)]
 
 
 # Staff ------------------------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 from civic.accounts.permissions import has_role, rule, signed_in
 from civic.cafe.services import is_facilitator
+from civic.spaces.permissions import acts_for
 
-# obj: the process the café belongs to.
-rule("cafe.create")(lambda user, _process: has_role(user, "facilitator", "staff"))
+# obj: the process the café belongs to; staff only in the processes they run.
+rule("cafe.create")(lambda user, process: has_role(user, "facilitator")
+                    or acts_for(user, process))
 # Only the café's own facilitators (its creator or someone linked to it) and admins run it.
 rule("cafe.run")(lambda user, cafe: signed_in(user) and (
     user.has_role("admin") or is_facilitator(user, cafe)))
@@ -12,4 +14,4 @@ rule("cafe.run")(lambda user, cafe: signed_in(user) and (
 rule("cafe.delete")(lambda user, cafe: signed_in(user) and (
     user.has_role("admin") or is_facilitator(user, cafe)))
 rule("cafe.harvest")(lambda user, cafe: signed_in(user) and (
-    user.has_role("staff") or is_facilitator(user, cafe)))
+    acts_for(user, cafe.process) or is_facilitator(user, cafe)))

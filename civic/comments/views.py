@@ -189,7 +189,8 @@ def _comment_url(comment: Comment) -> str:
     return (entry.url(obj) if obj is not None else "/") + f"#comment-{comment.id}"
 
 
-moderation.register("comment", Comment, url=_comment_url, label=lambda c: c.body[:80])
+moderation.register("comment", Comment, url=_comment_url, label=lambda c: c.body[:80],
+                    can_view=lambda user, c: can("comment.view", c, user=user))
 
 
 def _personal_data(user):

@@ -18,10 +18,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 import civic.insights.permissions  # noqa: F401  (declares the rules)
 import civic.insights.tasks  # noqa: F401  (registers the jobs)
-from civic.accounts.permissions import require
+from civic.accounts.permissions import can, require
 from civic.audit.services import record
 from civic.extensions import db
 from civic.forms import db_int
@@ -60,6 +61,7 @@ def _analysis_or_404(analysis_id: int) -> Analysis:
     analysis = db.session.get(Analysis, analysis_id)
     if analysis is None:
         abort(404)
+    require("themes.manage", analysis)
     return analysis
 
 
@@ -88,10 +90,11 @@ bp.app_template_global("theme_reason")(reason_label)
 @bp.route("/staff/themes", methods=["GET", "POST"])
 def index():
     form = AnalysisForm()
-    processes = db.session.scalars(select(Process).order_by(Process.created_at.desc())).all()
+    processes = [p for p in db.session.scalars(select(Process).order_by(Process.created_at.desc()))
+                 if can("themes.manage", p)]
     form.process_id.choices = [(0, _("None (imported files only)"))] + [(p.id, p.title)
                                                                      for p in processes]
-    chosen = db.session.scalar(select(Process).where(Process.slug == request.args.get("process")))
+    chosen = next((p for p in processes if p.slug == request.args.get("process")), None)
     if request.method == "GET" and chosen is not None:
         form.process_id.data = chosen.id
         form.title.data = _("Themes: %(process)s", process=chosen.title)
@@ -101,10 +104,12 @@ def index():
         if process is not None:
             services.add_process_sources(analysis, current_user)
         return redirect(url_for("themes.show", analysis_id=analysis.id))
-    query = select(Analysis).order_by(Analysis.created_at.desc())
+    # Each one's process in the same query: whether it is theirs asks for it.
+    query = (select(Analysis).options(joinedload(Analysis.process))
+             .order_by(Analysis.created_at.desc()))
     if chosen is not None:
         query = query.where(Analysis.process_id == chosen.id)
-    analyses = db.session.scalars(query).all()
+    analyses = [a for a in db.session.scalars(query) if can("themes.manage", a)]
     return render_template("insights/index.html", form=form, analyses=analyses,
                            process=chosen), 422 if form.errors else 200
 
@@ -149,7 +154,6 @@ def show(analysis_id: int):
 @bp.post("/staff/themes/<int:analysis_id>/sources")
 def add_sources(analysis_id: int):
     analysis = _analysis_or_404(analysis_id)
-    require("themes.manage", analysis)
     added = services.add_process_sources(analysis, current_user)
     flash(_("%(count)d new texts from the process were added.", count=added), "success")
     return redirect(url_for("themes.show", analysis_id=analysis.id))
@@ -160,10 +164,10 @@ def from_cafe(cafe_id: int):
     """The harvest page's one click: all of a café's notes become a running analysis."""
     from civic.cafe.models import Cafe
 
-    require("themes.manage")
     cafe = db.session.get(Cafe, cafe_id)
     if cafe is None:
         abort(404)
+    require("themes.manage", cafe)
     analysis = services.analyse_cafe(cafe, _("Notes of the world café “%(title)s”", title=cafe.title),
                                      current_user)
     flash(_("The café's notes were handed to the themes analysis."), "success")

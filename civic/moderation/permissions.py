@@ -1,7 +1,14 @@
-"""Reporting is for everyone signed in; deciding is for moderators."""
+"""Reporting is for everyone signed in who can see the content; deciding is for moderators."""
 
 from civic.accounts.permissions import has_role, rule, signed_in
+from civic.moderation import services
 
-rule("content.report")(lambda user, obj: signed_in(user)
-                       and getattr(obj, "author_id", None) != user.id)
+
+def _may_report(user, obj) -> bool:
+    entry = services.target_of(obj)
+    return (signed_in(user) and entry is not None and obj.author_id != user.id
+            and entry.can_view(user, obj))
+
+
+rule("content.report")(_may_report)
 rule("moderation.manage")(lambda user, _obj: has_role(user, "moderator"))

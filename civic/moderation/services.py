@@ -32,18 +32,25 @@ class Target:
     model: type
     url: Callable[[object], str]
     label: Callable[[object], str]
+    # (user, obj) -> may the person see it? The permission the content's own page uses: only
+    # what someone can see may they report, and so count towards hiding it.
+    can_view: Callable[[object, object], bool]
 
 
 _targets: dict[str, Target] = {}
 
 
 def register(name: str, model: type, url: Callable[[object], str],
-             label: Callable[[object], str]) -> None:
-    _targets[name] = Target(name, model, url, label)
+             label: Callable[[object], str], can_view: Callable[[object, object], bool]) -> None:
+    _targets[name] = Target(name, model, url, label, can_view)
 
 
 def target(name: str) -> Target | None:
     return _targets.get(name)
+
+
+def target_of(obj) -> Target | None:
+    return next((entry for entry in _targets.values() if isinstance(obj, entry.model)), None)
 
 
 def load(target_type: str, target_id: int):
@@ -95,7 +102,7 @@ def _set_hidden(entry: Target, target_id: int, reason: str | None) -> None:
 def report(user, target_type: str, target_id: int, reason: str, details: str = "") -> bool:
     """File a report; returns True when this report made the content hide itself."""
     entry, obj = load(target_type, target_id)
-    if obj is None:
+    if obj is None or not entry.can_view(user, obj):
         raise LookupError(target_type)
     if reason not in REASONS:
         raise ModerationError(_("Please choose a reason."))

@@ -33,7 +33,8 @@ bp.app_template_global("report_reasons")(lambda: REASON_LABELS)
 @limiter.limit("20 per hour", methods=["POST"], key_func=person_or_address)
 def report(target_type: str, target_id: int):
     entry, obj = services.load(target_type, target_id)
-    if obj is None:
+    # What the person cannot see is "not found", as on its own page.
+    if obj is None or not entry.can_view(current_user, obj):
         abort(404)
     require("content.report", obj)
     form = ReportForm()

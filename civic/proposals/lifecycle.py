@@ -11,6 +11,8 @@ STATES = ("draft", "submitted", "consultation", "published", "evaluation", "acce
 # Seen by everyone (unless moderation hid it); the earlier states only by the proposer and staff.
 PUBLIC_STATES = ("published", "evaluation", "accepted", "rejected", "in_progress", "interim",
                  "completed")
+# Seen by the staff who run the process: every state from submission on, never a draft.
+STAFF_STATES = STATES[1:]
 EDITABLE_STATES = ("draft", "submitted", "consultation")
 ANSWERED_STATES = ("accepted", "rejected")
 ACCOUNTABLE_STATES = ("accepted", "in_progress", "interim", "completed")

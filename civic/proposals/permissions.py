@@ -4,6 +4,7 @@ from civic.accounts.permissions import has_role, rule, signed_in
 from civic.moderation.services import is_blocked
 from civic.proposals import lifecycle
 from civic.proposals.services import comments_closed
+from civic.spaces.permissions import acts_for
 from civic.timeutil import ward_today
 
 
@@ -11,14 +12,16 @@ def _author(user, proposal) -> bool:
     return signed_in(user) and proposal.author_id == user.id
 
 
-def _staff(user) -> bool:
-    return has_role(user, "staff")
+def _staff(user, proposal) -> bool:
+    """Staff who run the proposal's process, from its submission on: a draft is its author's
+    alone (the new-proposal form promises so)."""
+    return proposal.state != "draft" and acts_for(user, proposal.process)
 
 
 def _can_view(user, proposal) -> bool:
-    if _author(user, proposal) or _staff(user):
+    if _author(user, proposal) or _staff(user, proposal):
         return True
-    if proposal.state not in lifecycle.PUBLIC_STATES:
+    if proposal.state not in lifecycle.PUBLIC_STATES or not proposal.process.published:
         return False
     return not proposal.is_hidden or has_role(user, "moderator")
 
@@ -30,10 +33,11 @@ def _can_create(user, process) -> bool:
 
 def _can_step(user, target) -> bool:
     proposal, name = target
-    if not signed_in(user) or (is_blocked(user) and not _staff(user)):
+    staff = _staff(user, proposal)
+    if not signed_in(user) or (is_blocked(user) and not staff):
         return False
     return lifecycle.allowed(name, proposal.state, is_author=_author(user, proposal),
-                             is_staff=_staff(user))
+                             is_staff=staff)
 
 
 def _lives_there(user, process) -> bool:
@@ -56,14 +60,14 @@ rule("proposal.step")(_can_step)
 rule("proposal.support")(_can_support)
 rule("proposal.supports_open")(lambda user, p: p.state == "published"
                                and p.process.is_open("supports_open", ward_today()))
-rule("proposal.consult")(lambda user, p: (_author(user, p) or _staff(user))
+rule("proposal.consult")(lambda user, p: (_author(user, p) or _staff(user, p))
                          and p.state != "draft")
-rule("proposal.review")(lambda user, p: _staff(user) and p.state == "evaluation")
-rule("proposal.see_reviews")(lambda user, p: _staff(user))
-rule("proposal.report_progress")(lambda user, p: (_author(user, p) or _staff(user))
+rule("proposal.review")(lambda user, p: _staff(user, p) and p.state == "evaluation")
+rule("proposal.see_reviews")(_staff)
+rule("proposal.report_progress")(lambda user, p: (_author(user, p) or _staff(user, p))
                                  and p.state in lifecycle.ACCOUNTABLE_STATES
                                  and p.state != "completed")
-rule("proposals.manage")(lambda user, _process: _staff(user))
+rule("proposals.manage")(acts_for)
 
 
 def _takes_comments(_user, proposal) -> bool:

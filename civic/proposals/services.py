@@ -6,10 +6,11 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, case, delete, func, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from civic.accounts.models import User
+from civic.accounts.permissions import EVERY_AREA
 from civic.audit.models import AuditEvent
 from civic.audit.services import record
 from civic.caching import services as caching
@@ -31,6 +32,7 @@ from civic.proposals.models import (
     SupportAllowance,
 )
 from civic.search import services as search
+from civic.spaces.models import Process
 from civic.timeutil import utcnow, ward_today
 
 DEFAULT_CRITERIA = ("公益性", "協働の相乗効果", "具体性")
@@ -159,10 +161,26 @@ def _paged(statement, count_statement, page: int, per_page: int = PER_PAGE) -> P
 
 
 def visible_filter(viewer_is_staff: bool, states=None):
+    """The proposals of one process a person sees in its lists: ``viewer_is_staff`` for the
+    staff who run the process (``proposals.manage``)."""
     conditions = [Proposal.state.in_(states or lifecycle.PUBLIC_STATES)]
     if not viewer_is_staff:
         conditions.append(Proposal.hidden_at.is_(None))
     return conditions
+
+
+def visible_anywhere(scope):
+    """Public proposals of any process a person finds, for their staff scope
+    (``accounts.permissions.staff_scope``): hidden ones, and those of unpublished processes,
+    only in the processes they run."""
+    if scope == EVERY_AREA:
+        return Proposal.state.in_(lifecycle.PUBLIC_STATES)
+    shown = and_(Proposal.hidden_at.is_(None), Proposal.process_id.in_(
+        select(Process.id).where(Process.published.is_(True))))
+    if scope:
+        shown = or_(shown, Proposal.process_id.in_(
+            select(Process.id).where(Process.area_id.in_(scope))))
+    return and_(Proposal.state.in_(lifecycle.PUBLIC_STATES), shown)
 
 
 @functools.cache
@@ -175,7 +193,7 @@ def card_options() -> tuple:
 def list_page(process, *, state=None, area_id=None, category=None, sort="newest", page=1,
               staff=False, language=None) -> Page:
     states = None
-    if state in lifecycle.STATES and (staff or state in lifecycle.PUBLIC_STATES):
+    if state in (lifecycle.STAFF_STATES if staff else lifecycle.PUBLIC_STATES):
         states = (state,)
     where = [Proposal.process_id == process.id, *visible_filter(staff, states)]
     if area_id:
@@ -241,12 +259,13 @@ def reindex(proposal: Proposal) -> None:
         (proposal.role_residents, 1), (proposal.role_ward, 1)])
 
 
-def find(query: str, process=None, page: int = 1, staff: bool = False) -> Page:
-    """Proposals containing every term of the query, best (most weighted matches) first."""
+def find(query: str, process=None, page: int = 1, scope=None) -> Page:
+    """Proposals containing every term of the query, best (most weighted matches) first, among
+    those visible with the staff ``scope`` (``accounts.permissions.staff_scope``)."""
     hits = search.matches("proposal", query)
     if hits is None:
         return Page([], 1, 1, 0)
-    where = [*visible_filter(staff)]
+    where = [visible_anywhere(scope)]
     if process is not None:
         where.append(Proposal.process_id == process.id)
     # One pass over the matches gives the ranking and the count; then only a page is loaded.
@@ -269,7 +288,7 @@ def find_comments(query: str, process=None, page: int = 1) -> Page:
     if hits is None:
         return Page([], 1, 1, 0)
     where = [Comment.target_type == "proposal", Comment.deleted_at.is_(None),
-             Comment.hidden_at.is_(None), *visible_filter(False)]
+             Comment.hidden_at.is_(None), visible_anywhere(None)]
     if process is not None:
         where.append(Proposal.process_id == process.id)
 

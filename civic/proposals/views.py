@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 import civic.proposals.permissions  # noqa: F401  (declares the rules)
-from civic.accounts.permissions import can, has_role, require
+from civic.accounts.permissions import can, require, staff_scope
 from civic.accounts.services import personal_data_sections
 from civic.caching import services as caching
 from civic.comments import services as comments
@@ -141,7 +141,7 @@ def fill_cards(html: str, shown: list[int]) -> Markup:
 @read_only
 def index(slug: str):
     process = visible_process_or_404(slug)
-    staff = has_role(current_user, "staff")
+    staff = can("proposals.manage", process)
     args = request.args
 
     def render_list():
@@ -154,7 +154,7 @@ def index(slug: str):
         html = render_template(
             "proposals/_list.html", process=process, page=page, areas=areas(), args=args,
             sort=args.get("sort", "newest"), content_languages=services.languages_in(process, staff),
-            states=lifecycle.STATES if staff else lifecycle.PUBLIC_STATES)
+            states=lifecycle.STAFF_STATES if staff else lifecycle.PUBLIC_STATES)
         return head, html, [p.id for p in page.items]
 
     # Every query argument is in the key: the pager links carry them all.
@@ -177,18 +177,18 @@ def search():
         process = visible_process_or_404(request.args["process"])
     results = ""
     if query:
-        staff = has_role(current_user, "staff")
+        scope = staff_scope(current_user)
         page, cpage = request.args.get("page", 1, type=db_int), request.args.get("cpage", 1, type=db_int)
 
         def render_results():
             return render_template(
                 "proposals/_search_results.html", query=query, process=process,
-                page=services.find(query, process, page, staff=staff),
+                page=services.find(query, process, page, scope=scope),
                 comments=services.find_comments(query, process, cpage),
                 snippet=search_text.snippet)
 
         results = Markup(caching.fragment(  # noqa: S704 - rendered by Jinja  # nosec B704
-            "proposals.search", (query, process and process.id, page, cpage, staff),
+            "proposals.search", (query, process and process.id, page, cpage, scope),
             SEARCH_TABLES, render_results))
     return render_template("proposals/search.html", query=query, process=process,
                            results=results)
@@ -457,6 +457,7 @@ comments.register_target(
     can_comment=lambda user, p: can("proposal.comment", p, user=user),
     counter=Proposal.comment_count,
     options=lambda: [_with_phases()])
-moderation.register("proposal", Proposal, url=_proposal_url, label=lambda p: p.title)
+moderation.register("proposal", Proposal, url=_proposal_url, label=lambda p: p.title,
+                    can_view=lambda user, p: can("proposal.view", p, user=user))
 if services.personal_data not in personal_data_sections:
     personal_data_sections.append(services.personal_data)

@@ -40,20 +40,21 @@ def my_area_ids(user) -> list[int]:
 
 
 # Staff scope ------------------------------------------------------------------------------------
-# Which processes a staff member handles: staff without an area assignment handle every process;
-# 地域担当職員 (staff assigned to areas) handle their areas' processes and the city-wide ones.
-# Every staff query (the inbox, staff notifications) goes through these two functions, so the
-# policy is changed here alone.
+# Which processes a staff member handles, as SQL for the inbox and staff notifications: the same
+# policy as ``spaces.permissions.acts_for`` (docs/security.md, Staff scope). Staff without an area
+# assignment and admins handle every process; 地域担当職員 (staff assigned to areas) only their
+# areas' processes.
 
 def _handles(user_id, area_id):
     """SQL: the staff member ``user_id`` handles a process of ``area_id`` (columns or values)."""
     assigned = select(StaffArea.id).where(StaffArea.user_id == user_id)
-    return or_(~exists(assigned), area_id.is_(None),
-               exists(assigned.where(StaffArea.area_id == area_id)))
+    return or_(~exists(assigned), exists(assigned.where(StaffArea.area_id == area_id)))
 
 
 def handled_processes(user):
     """A select of the ids of the processes ``user`` handles as staff (for ``in_()``)."""
+    if "admin" in user.roles:
+        return select(Process.id)
     return select(Process.id).where(_handles(user.id, Process.area_id))
 
 

@@ -1,11 +1,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 import civic.spaces.permissions  # noqa: F401  (declares the rules)
-from civic.accounts.permissions import permission_required
+from civic.accounts.permissions import acts_for_area, permission_required, require
 from civic.audit.services import record
 from civic.extensions import db
 from civic.forms import ConfirmForm, confirmation, db_int
@@ -63,11 +63,20 @@ def process(slug: str):
 # Staff ------------------------------------------------------------------------------------------
 
 def _area_choices():
-    return [(0, _("Whole city"))] + [(area.id, area.name) for area in services.areas()]
+    """The areas the person may run a process for (0 stands for the whole city)."""
+    return [(area_id, name) for area_id, name in
+            [(0, _("Whole city"))] + [(area.id, area.name) for area in services.areas()]
+            if acts_for_area(current_user, area_id or None)]
+
+
+def _managed_process_or_404(slug: str) -> Process:
+    process = visible_process_or_404(slug)
+    require("process.manage", process)
+    return process
 
 
 @bp.route("/staff/processes/new", methods=["GET", "POST"])
-@permission_required("process.manage")
+@permission_required("process.create")
 def new_process():
     form = ProcessForm()
     form.area.choices = _area_choices()
@@ -79,9 +88,9 @@ def new_process():
 
 
 @bp.route("/staff/processes/<slug>/edit", methods=["GET", "POST"])
-@permission_required("process.manage")
+@login_required
 def edit_process(slug: str):
-    process = visible_process_or_404(slug)
+    process = _managed_process_or_404(slug)
     form = ProcessForm(obj=process)
     form.area.choices = _area_choices()
     if request.method == "GET":
@@ -97,9 +106,9 @@ def edit_process(slug: str):
 
 
 @bp.post("/staff/processes/<slug>/phase")
-@permission_required("process.manage")
+@login_required
 def pin_phase(slug: str):
-    process = visible_process_or_404(slug)
+    process = _managed_process_or_404(slug)
     form = PinPhaseForm()
     form.phase.choices = [(0, "")] + [(p.id, p.title) for p in process.phases]
     if form.validate_on_submit():
@@ -110,9 +119,9 @@ def pin_phase(slug: str):
 
 @bp.route("/staff/processes/<slug>/phases/new", methods=["GET", "POST"])
 @bp.route("/staff/processes/<slug>/phases/<int:phase_id>", methods=["GET", "POST"])
-@permission_required("process.manage")
+@login_required
 def edit_phase(slug: str, phase_id: int | None = None):
-    process = visible_process_or_404(slug)
+    process = _managed_process_or_404(slug)
     phase = Phase()
     if phase_id is not None:
         phase = next((p for p in process.phases if p.id == phase_id), None)
@@ -130,9 +139,9 @@ def edit_phase(slug: str, phase_id: int | None = None):
 
 
 @bp.route("/staff/processes/<slug>/phases/<int:phase_id>/delete", methods=["GET", "POST"])
-@permission_required("process.manage")
+@login_required
 def delete_phase(slug: str, phase_id: int):
-    process = visible_process_or_404(slug)
+    process = _managed_process_or_404(slug)
     phase = next((p for p in process.phases if p.id == phase_id), None)
     if phase is None:
         abort(404)

@@ -32,6 +32,8 @@ def _refusal(state: str, who: str) -> set[int]:
         return {302}  # to the login page
     if who == "neighbour" and state not in lifecycle.PUBLIC_STATES:
         return {404}  # someone else's unpublished proposal does not exist for them
+    if who == "staff" and state == "draft":
+        return {404}  # a draft is its author's alone, staff see it from its submission on
     return {403}
 
 

@@ -9,6 +9,7 @@ from civic.notifications.models import Notification
 from civic.proposals import services as proposals
 from civic.proposals.models import Review
 from civic.spaces.models import StaffArea
+from civic.spaces.permissions import acts_for
 from civic.spaces.services import handled_processes, staff_handling
 from civic.staff import services
 from civic.timeutil import utcnow
@@ -26,8 +27,9 @@ def _kinds(user):
         Notification.user_id == user.id).order_by(Notification.id))]
 
 
-def test_area_staff_handle_their_areas_and_the_city_city_wide_staff_everything(
+def test_area_staff_handle_their_areas_only_city_wide_staff_and_admins_everything(
         ctx, make_user, make_area, make_process):
+    """The inbox's queries follow the staff scope the permissions use (acts_for)."""
     north, south = make_area(name="北地区"), make_area(name="南地区")
     in_north, in_south, city = (make_process(area=north), make_process(area=south),
                                 make_process())
@@ -35,10 +37,15 @@ def test_area_staff_handle_their_areas_and_the_city_city_wide_staff_everything(
     _assign(northern, north)
     assert set(db.session.scalars(handled_processes(everywhere))) == {
         in_north.id, in_south.id, city.id}
-    assert set(db.session.scalars(handled_processes(northern))) == {in_north.id, city.id}
-    assert staff_handling(in_south) == [everywhere.id]
+    assert set(db.session.scalars(handled_processes(northern))) == {in_north.id}
+    admin = make_user(roles=("admin",))
+    _assign(admin, south)
+    assert set(db.session.scalars(handled_processes(admin))) == {in_north.id, in_south.id, city.id}
+    for process in (in_north, in_south, city):
+        handlers = {u.id for u in (everywhere, northern) if acts_for(u, process)}
+        assert set(staff_handling(process)) == handlers
     assert staff_handling(in_north) == [everywhere.id, northern.id]
-    assert staff_handling(city) == [everywhere.id, northern.id]
+    assert staff_handling(city) == [everywhere.id]
 
 
 def test_the_inbox_counts_work_per_process_and_area_and_links_to_it(
