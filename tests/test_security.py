@@ -78,3 +78,17 @@ def test_nul_bytes_in_form_data_are_refused_at_the_door(client):
     response = client.post("/register", data={"display_name": "a\x00b", "email": "x@example.jp"})
     assert response.status_code == 400
     assert client.get("/proposals/search?q=%00").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/processes/a%00b", "/proposals/search%00", "/%00",
+                                  "/budgets/1%00/edit"])
+def test_nul_bytes_in_the_path_are_refused_at_the_door(client, path):
+    assert client.get(path).status_code == 400
+
+
+@pytest.mark.parametrize("target", ["/a\r\nSet-Cookie: taken=1", "/a\nb", "/a\rb", "/a\tb"])
+@pytest.mark.parametrize("route", ["/language", "/furigana"])
+def test_a_next_with_line_breaks_is_refused(client, route, target):
+    response = client.post(route, data={"lang": "en", "furigana": "on", "next": target})
+    assert response.status_code == 400
+    assert "taken" not in response.headers.get("Set-Cookie", "")
