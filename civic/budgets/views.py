@@ -431,7 +431,7 @@ def tally_command(file: str, rule: str | None, as_json: bool):
 def import_command(file: str, slug: str | None, title: str | None, rule: str | None):
     """Create a budget with the projects and ballots of a pabulib FILE (all or nothing)."""
     try:
-        election = pabulib.parse(Path(file))
+        election = services.parse_for_import(Path(file))
     except ValueError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     try:
