@@ -95,3 +95,103 @@ def test_forms_never_fail_and_refusals_save_nothing(app, ctx):
     for who, template, fields in FORMS:
         form_test(who, template.format(**values), fields)()
     assert not failures, "\n".join(failures[:20])
+
+
+# Numbers at and beyond what the columns hold: 32-bit Integer (ids, counts), 64-bit BigInteger
+# (money), Float; and what Python, Decimal or WTForms read as numbers in surprising ways.
+LIMITS = (2**31 - 1, 2**63 - 1)
+NUMBERS = st.one_of(
+    st.sampled_from(["0", "1", "-0", "1.5", "１２", "1e308", "1e309", "-1e309", "Infinity", "NaN",
+                     "sNaN", "9" * 400, "-" + "9" * 400]),
+    st.builds(lambda limit, sign, off: str(sign * limit + off), st.sampled_from(LIMITS),
+              st.sampled_from([1, -1]), st.integers(-2, 2)),
+    st.integers(-(2**70), 2**70).map(str),
+)
+
+# (who, path with world attributes in braces, a valid submission, its numeric fields)
+BUDGET_FORM = {"title": "予算", "area": "0", "amount": "1000000", "voting_method": "knapsack",
+               "rule": "greedy", "tie_break": "min_cost,max_votes,id", "min_percent": "0",
+               "min_projects": "1", "max_projects": "", "points": "10", "threshold": ""}
+BUDGET_NUMBERS = ["amount", "min_percent", "min_projects", "max_projects", "points", "threshold"]
+CAFE_FORM = {"title": "川沿いの10年後", "purpose": "", "mode": "classic", "questions": "今は？",
+             "round_count": "1", "round_minutes": "20", "table_size": "3", "table_lines": ""}
+CAFE_NUMBERS = ["round_count", "round_minutes", "table_size"]
+PROPOSAL_FORM = {"title": "公園の整備", "body": "ベンチを置く", "area": "0", "estimated_cost": "1"}
+NUMERIC_FORMS = [
+    (ADMIN, "/staff/codes", {"area": "{area}", "count": "1", "kind": "letter", "days": "1"},
+     ["count", "days"]),
+    (VERIFIED, "/processes/{slug}/proposals/new", PROPOSAL_FORM, ["estimated_cost"]),
+    (AUTHOR, "/proposals/{draft}/edit", PROPOSAL_FORM, ["estimated_cost"]),
+    (ADMIN, "/proposals/{accepted}/updates/new", {"kind": "update", "progress": "10",
+                                                   "body": "進んでいます"}, ["progress"]),
+    (ADMIN, "/staff/processes/{slug}/proposals", {"kind": "citizen", "theme": "", "categories": "",
+                                                  "support_limit": "3", "support_threshold": "",
+                                                  "criteria": "効果"},
+     ["support_limit", "support_threshold"]),
+    (HOST, "/processes/{slug}/cafes/new", CAFE_FORM, CAFE_NUMBERS),
+    (HOST, "/cafes/{cafe}/edit", CAFE_FORM, CAFE_NUMBERS),
+    (ADMIN, "/processes/{slug}/budgets/new", BUDGET_FORM, BUDGET_NUMBERS),
+    (ADMIN, "/budgets/{budget}/edit", BUDGET_FORM, BUDGET_NUMBERS),
+    (ADMIN, "/budgets/{budget}/projects/new", {"title": "ベンチ", "cost": "1", "area": "0",
+                                               "proposal_id": ""}, ["cost", "proposal_id"]),
+    (ADMIN, "/budgets/{budget}/projects/{project}/edit", {"title": "ベンチ", "cost": "1",
+                                                          "area": "0", "proposal_id": ""},
+     ["cost", "proposal_id"]),
+]
+
+
+def _world_values() -> dict:
+    from civic.spaces.models import Area
+
+    world = matrix_world()
+    values = {name: getattr(world, name) for name in vars(world) if not name.startswith("_")}
+    values["area"] = db.session.scalar(select(Area.id).where(Area.slug == "a"))
+    return values | {"world": world}
+
+
+def _submit_checked(app, world, who, path, data, failures) -> int | None:
+    """POST as ``who``; note a 500, or rows saved by a refused submission. The status, if any."""
+    client = app.test_client()
+    if who != ANON:
+        _sign_in(client, world.users[who])
+    before = _row_counts()
+    try:
+        response = client.post(path, **data)
+    except Exception as error:  # TESTING propagates what would be a 500
+        failures.append(f"POST {path} as {who} with {data!r}: {error!r}")
+        db.session.rollback()
+        return None
+    if response.status_code >= 500:
+        failures.append(f"POST {path} as {who}: {response.status_code}")
+    if response.status_code in (400, 422):
+        after = _row_counts()
+        changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+        if changed:
+            failures.append(f"POST {path} as {who} refused ({response.status_code}) "
+                            f"but saved rows {changed} from {data!r}")
+    return response.status_code
+
+
+def test_numbers_at_and_beyond_the_columns_never_fail(app, ctx):
+    """Each numeric field in an otherwise valid submission, so the number reaches the database
+    when the form lets it through."""
+    values = _world_values()
+    world = values.pop("world")
+    failures: list[str] = []
+
+    def form_test(who, path, base, numeric):
+        base = {name: value.format(**values) for name, value in base.items()}
+        # The submission is valid as it is: the numbers are what is tried, not the rest.
+        assert _submit_checked(app, world, who, path, {"data": base}, failures) in (200, 302), path
+
+        @settings(max_examples=15, deadline=None, database=None,
+                  suppress_health_check=[HealthCheck.too_slow])
+        @given(st.sampled_from(numeric), NUMBERS)
+        def submit(field, number):
+            _submit_checked(app, world, who, path, {"data": {**base, field: number}}, failures)
+
+        return submit
+
+    for who, template, base, numeric in NUMERIC_FORMS:
+        form_test(who, template.format(**values), base, numeric)()
+    assert not failures, "\n".join(failures[:20])
