@@ -33,11 +33,12 @@ KNOWN_VOTE_TYPES = frozenset({"approval", "choose-1", "cumulative", "scoring", "
 _INT_RE = re.compile(r"[+-]?\d+")
 
 # Numeric META keys of the format: a value that is not a number is malformed whoever reads it.
-# Lengths and sums cannot be negative; scores (min_points, max_points, the threshold) can.
+# Lengths and sums cannot be negative, and a voter needs a point to spread; scores (min_points,
+# max_points, the threshold) can be anything.
 META_NUMBERS = ("min_length", "max_length", "min_sum_cost", "max_sum_cost", "min_points",
                 "max_points", "min_sum_points", "max_sum_points", "min_project_score_threshold")
-META_NOT_NEGATIVE = frozenset({"min_length", "max_length", "min_sum_cost", "max_sum_cost",
-                               "max_sum_points"})
+META_MINIMUM = {"min_length": 0, "max_length": 0, "min_sum_cost": 0, "max_sum_cost": 0,
+                "max_sum_points": 1}
 META_COUNTS = frozenset({"min_length", "max_length", "min_points", "max_points",
                          "min_sum_points", "max_sum_points"})
 
@@ -178,8 +179,10 @@ def _check_meta_numbers(meta: dict[str, str], text: str, limits: Limits | None) 
             value = parse_number(raw)
         except ValueError as exc:
             raise PabulibError(f"{key} is not a number: {raw!r}", _meta_line(text, key)) from exc
-        if key in META_NOT_NEGATIVE and value < 0:
-            raise PabulibError(f"{key} is negative", _meta_line(text, key))
+        least = META_MINIMUM.get(key)
+        if least is not None and value < least:
+            raise PabulibError(f"{key} is negative" if least == 0 else f"{key} is less than {least}",
+                               _meta_line(text, key))
         if limits is not None:
             most = limits.count if key in META_COUNTS else limits.number
             if abs(value) > most:

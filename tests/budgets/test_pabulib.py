@@ -208,6 +208,8 @@ TINY = Limits(number=1000, count=5, id_length=3)
          "voter_id 'v1' appears twice (first on line 10)"),
         (HEAD + "min_length;-1\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", 5,
          "min_length is negative"),
+        (HEAD + "max_sum_points;0.5\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", 5,
+         "max_sum_points is less than 1"),
         (HEAD + "max_length;lots\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", 5,
          "max_length is not a number"),
         (HEAD + "max_sum_points;1e400\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", 5,
