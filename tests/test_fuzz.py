@@ -135,6 +135,12 @@ NUMERIC_FORMS = [
      ["support_limit", "support_threshold"]),
     (HOST, "/processes/{slug}/cafes/new", CAFE_FORM, CAFE_NUMBERS),
     (HOST, "/cafes/{cafe}/edit", CAFE_FORM, CAFE_NUMBERS),
+    # Ballots before the budget's own forms change its amount and costs.
+    (AUTHOR, "/budgets/{budget}/ballot", {"project": "{project}"}, ["project"]),
+    (AUTHOR, "/budgets/{budget}/ballot/add", {"project": "{project}", "points": ""},
+     ["project", "points"]),
+    (AUTHOR, "/budgets/{cumulative}/ballot", {"points-{cumulative_project}": "1"},
+     ["points-{cumulative_project}"]),
     (ADMIN, "/processes/{slug}/budgets/new", BUDGET_FORM, BUDGET_NUMBERS),
     (ADMIN, "/budgets/{budget}/edit", BUDGET_FORM, BUDGET_NUMBERS),
     (ADMIN, "/budgets/{budget}/projects/new", {"title": "ベンチ", "cost": "1", "area": "0",
@@ -146,11 +152,19 @@ NUMERIC_FORMS = [
 
 
 def _world_values() -> dict:
+    """The authorisation matrix's world, an area's id and a cumulative budget (points typed)."""
+    from civic.budgets.models import BudgetProject
     from civic.spaces.models import Area
 
     world = matrix_world()
     values = {name: getattr(world, name) for name in vars(world) if not name.startswith("_")}
     values["area"] = db.session.scalar(select(Area.id).where(Area.slug == "a"))
+    cumulative = Budget(process_id=db.session.get(Budget, world.budget).process_id, title="点数",
+                        amount=1000, voting_method="cumulative", points=10)
+    cumulative.projects.append(BudgetProject(code="c1", title="花壇", cost=100))
+    db.session.add(cumulative)
+    db.session.commit()
+    values["cumulative"], values["cumulative_project"] = cumulative.id, cumulative.projects[0].id
     return values | {"world": world}
 
 
@@ -186,7 +200,8 @@ def test_numbers_at_and_beyond_the_columns_never_fail(app, ctx):
     failures: list[str] = []
 
     def form_test(who, path, base, numeric):
-        base = {name: value.format(**values) for name, value in base.items()}
+        base = {name.format(**values): value.format(**values) for name, value in base.items()}
+        numeric = [name.format(**values) for name in numeric]
         # The submission is valid as it is: the numbers are what is tried, not the rest.
         assert _submit_checked(app, world, who, path, {"data": base}, failures) in (200, 302), path
 

@@ -196,8 +196,13 @@ def _selection_from_form(budget: Budget) -> dict[int, int | None]:
                     wanted[project.id] = value
         return wanted
     for raw in request.form.getlist("project"):
-        if raw.isdigit():
-            wanted[int(raw)] = None
+        # Like text, a number beyond every id (or a digit int() does not read, "²") is no project.
+        try:
+            project_id = db_int(raw) if raw.isdigit() else None
+        except ValueError:
+            project_id = None
+        if project_id is not None:
+            wanted[project_id] = None
     return wanted
 
 
