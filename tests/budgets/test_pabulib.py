@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from civic.budgets.pabulib import Limits, PabulibError, parse, write
+from civic.budgets.pabulib import Limits, PabulibError, parse, parse_text, write
 from civic.budgets.rules import REASONS, Ballot, Election, Project, tally
+from civic.budgets.services import IMPORT_LIMITS
+from tests.test_fuzz import spoiled_pabulib
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 PABULIB_DIR = SHARED / "data" / "pabulib"
@@ -350,3 +352,17 @@ def test_real_election_reproduces_selected(path: Path) -> None:
 def test_real_election_round_trips(path: Path) -> None:
     e = parse(path)
     assert parse(write(e)) == e
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(spoiled_pabulib(), st.text(max_size=300)))
+def test_the_parser_refuses_with_a_pabulib_error_or_parses(text: str) -> None:
+    """Whatever the file, with the import's limits: an election or a PabulibError, nothing else
+    (the page and the CLI show only those as messages)."""
+    try:
+        election = parse_text(text, IMPORT_LIMITS)
+    except PabulibError:
+        return
+    assert all(len(p.id) <= IMPORT_LIMITS.id_length for p in election.projects)
+    assert all(0 <= p.cost <= IMPORT_LIMITS.number for p in election.projects)
+    assert len({b.voter_id for b in election.ballots}) == len(election.ballots)
