@@ -307,6 +307,9 @@ def _parse_text(text: str, limits: Limits | None) -> Election:
     ]
     width = len(vote_header)
     voter_lines: dict[str, int] = {}
+    # Whole costs as ints, so a voter's total is compared exactly (a float sum may round down).
+    exact_costs = [int(p.cost) if isinstance(p.cost, float) and p.cost.is_integer() else p.cost
+                   for p in projects]
     for line, row in vote_rows:
         if len(row) != width:
             row = _fit(vote_header, row, line, "VOTES")
@@ -348,7 +351,7 @@ def _parse_text(text: str, limits: Limits | None) -> Election:
                 chosen = list(dict.fromkeys(chosen))
             else:
                 raise PabulibError(f"voter {voter_id!r} lists a project twice", line)
-        if limits is not None and sum(projects[project_index[p]].cost for p in chosen) > limits.number:
+        if limits is not None and sum(exact_costs[project_index[p]] for p in chosen) > limits.number:
             raise PabulibError(f"the projects of voter {voter_id!r} have a total cost larger than "
                                f"{limits.number}", line)
         ballots.append(Ballot(voter_id=voter_id, projects=tuple(chosen), points=points, extra=fields))

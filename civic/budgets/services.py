@@ -487,6 +487,7 @@ def parse_for_import(source) -> rules.Election:
     """A pabulib file or text (:func:`pabulib.parse`) as far as it fits the budget tables."""
     return pabulib.parse(source, IMPORT_LIMITS)
 
+
 def _whole(value, what: str) -> int:
     if isinstance(value, float) and not value.is_integer():
         raise ImportProblem(f"{what} must be a whole amount, not {value!r}")
