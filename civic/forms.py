@@ -46,7 +46,7 @@ class NumberRange(_NumberRange):
 
     def __init__(self, min=None, max=None, message=None, *, limit=DB_INT_MAX):  # noqa: A002 - WTForms' names
         for bound in (min, max):
-            if bound is not None and not -limit <= bound <= limit:
+            if isinstance(bound, int | float | Decimal) and not -limit <= bound <= limit:
                 raise ValueError(f"bound {bound} is beyond what the column holds ({limit})")
         super().__init__(min, max, message)
         self.limit = limit
@@ -58,13 +58,13 @@ class NumberRange(_NumberRange):
         if isinstance(data, Decimal) and data.is_nan() or isinstance(data, float) and math.isnan(data):
             stand_in = None  # not a number: WTForms' message for it
         elif data > self.limit:
-            if self.max is None:
+            if (most := self._resolve(self.max)) is None:
                 raise ValidationError(_l("This number is too large."))
-            stand_in = self.max + 1
+            stand_in = most + 1
         elif data < -self.limit:
-            if self.min is None:
+            if (least := self._resolve(self.min)) is None:
                 raise ValidationError(_l("This number is too small."))
-            stand_in = self.min - 1
+            stand_in = least - 1
         else:
             return super().__call__(form, field)
         # A stand-in just past the bound it breaks, so the message is the usual one.

@@ -30,6 +30,9 @@ def test_a_budget_beyond_its_column_is_refused(staff_client, make_process, amoun
     response = staff_client.post(f"/processes/{make_process().slug}/budgets/new",
                                  data={**BUDGET, "amount": amount})
     assert response.status_code == 422
+    # Above the column "too large"; below it the field's own minimum speaks.
+    assert ("この数は大きすぎます" in response.text) == (amount > 0)
+    assert f'value="{amount}"' in response.text  # what was typed stays
     assert _count(Budget) == 0
 
 
