@@ -74,8 +74,11 @@ def _headers(response):
 
 
 def _refuse_nul() -> None:
-    """NUL bytes are never text a person typed, and PostgreSQL refuses them in text columns:
-    answer 400 at the door instead of failing half-way through saving."""
+    """NUL bytes are never text a person typed, and PostgreSQL refuses them in text columns and
+    query parameters: answer 400 at the door instead of failing half-way through saving, or on
+    a slug from the path."""
+    if "\x00" in request.path:
+        abort(400)
     for values in (request.args, request.form):
         if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
             abort(400)

@@ -112,3 +112,17 @@ def test_personal_pages_and_exports_are_never_stored_by_browsers_or_proxies(
     for path in ("/", f"/processes/{process.slug}"):
         response = client.get(path)
         assert response.status_code == 200 and "Cache-Control" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/processes/a%00b", "/proposals/search%00", "/%00",
+                                  "/budgets/1%00/edit"])
+def test_nul_bytes_in_the_path_are_refused_at_the_door(client, path):
+    assert client.get(path).status_code == 400
+
+
+@pytest.mark.parametrize("target", ["/a\r\nSet-Cookie: taken=1", "/a\nb", "/a\rb", "/a\tb"])
+@pytest.mark.parametrize("route", ["/language", "/furigana"])
+def test_a_next_with_line_breaks_is_refused(client, route, target):
+    response = client.post(route, data={"lang": "en", "furigana": "on", "next": target})
+    assert response.status_code == 400
+    assert "taken" not in response.headers.get("Set-Cookie", "")

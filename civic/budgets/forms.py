@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from civic.budgets.models import OPEN_METHODS
-from civic.forms import NumberRange
+from civic.forms import DB_BIGINT_MAX, DB_FLOAT_MAX, NumberRange
 
 METHOD_LABELS = {
     "knapsack": _l("Knapsack: choose projects up to the budget"),
@@ -42,7 +42,8 @@ class BudgetForm(FlaskForm):
     area = SelectField(_l("Who votes"), coerce=int,
                        description=_l("Verified residents of this area; the whole city: everyone "
                                       "verified."))
-    amount = IntegerField(_l("Amount (yen)"), validators=[InputRequired(), NumberRange(min=1)])
+    amount = IntegerField(_l("Amount (yen)"), validators=[InputRequired(),
+                                                          NumberRange(min=1, limit=DB_BIGINT_MAX)])
     voting_method = SelectField(_l("Voting method"),
                                 choices=[(m, METHOD_LABELS[m]) for m in OPEN_METHODS])
     min_percent = IntegerField(_l("Minimum share of the budget to spend (%)"), default=0,
@@ -58,7 +59,8 @@ class BudgetForm(FlaskForm):
                           validators=[Optional(), NumberRange(min=1, max=1000)],
                           description=_l("Cumulative only."))
     rule = SelectField(_l("Counting rule"), choices=list(RULE_LABELS.items()))
-    threshold = DecimalField(_l("Minimum score"), validators=[Optional(), NumberRange(min=0)],
+    threshold = DecimalField(_l("Minimum score"),
+                             validators=[Optional(), NumberRange(min=0, limit=DB_FLOAT_MAX)],
                              description=_l("Greedy with a threshold only."))
     tie_break = SelectField(_l("Ties"), choices=list(TIE_BREAK_LABELS.items()),
                             description=_l("How projects with equal scores are ordered."))
@@ -84,7 +86,8 @@ class BudgetForm(FlaskForm):
 class ProjectForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
-    cost = IntegerField(_l("Cost (yen)"), validators=[InputRequired(), NumberRange(min=0)])
+    cost = IntegerField(_l("Cost (yen)"), validators=[InputRequired(),
+                                                     NumberRange(min=0, limit=DB_BIGINT_MAX)])
     area = SelectField(_l("Area"), coerce=int)
     proposal_id = IntegerField(_l("Proposal number"), validators=[Optional(), NumberRange(min=1)],
                                description=_l("The accepted proposal this project comes from, "

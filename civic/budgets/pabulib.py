@@ -19,17 +19,28 @@ import io
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from civic.budgets.rules import Ballot, Election, Number, Project
 
-__all__ = ["PabulibError", "parse", "write", "parse_number", "format_number"]
+__all__ = ["Limits", "PabulibError", "parse", "write", "parse_number", "format_number"]
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 POINT_VOTE_TYPES = frozenset({"cumulative", "scoring"})
 KNOWN_VOTE_TYPES = frozenset({"approval", "choose-1", "cumulative", "scoring", "ordinal"})
 
 _INT_RE = re.compile(r"[+-]?\d+")
+
+# Numeric META keys of the format: a value that is not a number is malformed whoever reads it.
+# Lengths and sums cannot be negative, and a voter needs a point to spread; scores (min_points,
+# max_points, the threshold) can be anything.
+META_NUMBERS = ("min_length", "max_length", "min_sum_cost", "max_sum_cost", "min_points",
+                "max_points", "min_sum_points", "max_sum_points", "min_project_score_threshold")
+META_MINIMUM = {"min_length": 0, "max_length": 0, "min_sum_cost": 0, "max_sum_cost": 0,
+                "max_sum_points": 1}
+META_COUNTS = frozenset({"min_length", "max_length", "min_points", "max_points",
+                         "min_sum_points", "max_sum_points"})
 
 
 class PabulibError(ValueError):
@@ -39,6 +50,20 @@ class PabulibError(ValueError):
         self.line = line
         self.reason = message
         super().__init__(f"line {line}: {message}" if line is not None else message)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most a reader of the election can keep (for civic: its database columns).
+
+    ``number`` bounds the budget, every cost, point and META sum of costs, and each voter's
+    total cost; ``count`` the META lengths and points; ``id_length`` every project_id and
+    voter_id. ``parse`` refuses more, naming the line, instead of the reader failing later.
+    """
+
+    number: int
+    count: int
+    id_length: int
 
 
 def parse_number(text: str) -> Number:
@@ -120,30 +145,51 @@ def _split_list(text: str) -> list[str]:
     return [part.strip() for part in parts] if " " in text or "\t" in text else parts
 
 
-def parse(source: str | os.PathLike[str]) -> Election:
+def parse(source: str | os.PathLike[str], limits: Limits | None = None) -> Election:
     """Parse pabulib text, or a path to a ``.pb`` file, into an :class:`Election`.
 
     Raises :class:`PabulibError` (a ``ValueError``) whose message starts with
-    ``line N:`` for malformed input.
+    ``line N:`` for malformed input, and for input beyond ``limits`` when given.
     """
-    return parse_text(_read_source(source))
+    return parse_text(_read_source(source), limits)
 
 
-def parse_text(text: str) -> Election:
+def parse_text(text: str, limits: Limits | None = None) -> Election:
     """Parse pabulib text, never taken for a path: what people upload must not name a file on
     the server."""
     text = text.removeprefix("\ufeff")
+    if "\x00" in text:  # never text, and PostgreSQL refuses it in strings
+        raise PabulibError("contains a NUL character", text.count("\n", 0, text.index("\x00")) + 1)
     # Large files create ~10^5 small objects; cyclic GC passes would double the time.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text)
+        return _parse_text(text, limits)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _parse_text(text: str) -> Election:
+def _check_meta_numbers(meta: dict[str, str], text: str, limits: Limits | None) -> None:
+    for key in META_NUMBERS:
+        raw = meta.get(key, "").strip()
+        if not raw:
+            continue
+        try:
+            value = parse_number(raw)
+        except ValueError as exc:
+            raise PabulibError(f"{key} is not a number: {raw!r}", _meta_line(text, key)) from exc
+        least = META_MINIMUM.get(key)
+        if least is not None and value < least:
+            raise PabulibError(f"{key} is negative" if least == 0 else f"{key} is less than {least}",
+                               _meta_line(text, key))
+        if limits is not None:
+            most = limits.count if key in META_COUNTS else limits.number
+            if abs(value) > most:
+                raise PabulibError(f"{key} is larger than {most}", _meta_line(text, key))
+
+
+def _parse_text(text: str, limits: Limits | None) -> Election:
     meta: dict[str, str] = {}
     projects: list[Project] = []
     project_index: dict[str, int] = {}
@@ -219,6 +265,9 @@ def _parse_text(text: str) -> Election:
         raise PabulibError(f"budget is not a number: {meta['budget']!r}", _meta_line(text, "budget")) from exc
     if budget < 0:
         raise PabulibError("budget is negative", _meta_line(text, "budget"))
+    if limits is not None and budget > limits.number:
+        raise PabulibError(f"budget is larger than {limits.number}", _meta_line(text, "budget"))
+    _check_meta_numbers(meta, text, limits)
     vote_type = meta["vote_type"].strip().lower()
     if vote_type not in KNOWN_VOTE_TYPES:
         raise PabulibError(f"unknown vote_type {meta['vote_type']!r}", _meta_line(text, "vote_type"))
@@ -230,6 +279,9 @@ def _parse_text(text: str) -> Election:
             raise PabulibError("empty project_id", line)
         if pid in project_index:
             raise PabulibError(f"duplicate project_id {pid!r}", line)
+        if limits is not None and len(pid) > limits.id_length:
+            raise PabulibError(f"project_id {pid!r} is longer than {limits.id_length} characters",
+                               line)
         raw_cost = fields.pop("cost")
         try:
             cost = parse_number(raw_cost)
@@ -237,6 +289,8 @@ def _parse_text(text: str) -> Election:
             raise PabulibError(f"cost of project {pid!r} is not a number: {raw_cost!r}", line) from exc
         if cost < 0:
             raise PabulibError(f"cost of project {pid!r} is negative", line)
+        if limits is not None and cost > limits.number:
+            raise PabulibError(f"cost of project {pid!r} is larger than {limits.number}", line)
         name = fields.pop("name", "")
         project_index[pid] = len(projects)
         projects.append(Project(id=pid, cost=cost, name=name, extra=fields))
@@ -252,6 +306,10 @@ def _parse_text(text: str) -> Election:
         (name, j) for j, name in enumerate(vote_header) if name not in ("voter_id", "vote", "points")
     ]
     width = len(vote_header)
+    voter_lines: dict[str, int] = {}
+    # Whole costs as ints, so a voter's total is compared exactly (a float sum may round down).
+    exact_costs = [int(p.cost) if isinstance(p.cost, float) and p.cost.is_integer() else p.cost
+                   for p in projects]
     for line, row in vote_rows:
         if len(row) != width:
             row = _fit(vote_header, row, line, "VOTES")
@@ -259,6 +317,13 @@ def _parse_text(text: str) -> Election:
         voter_id = row[col_voter]
         if not voter_id:
             raise PabulibError("empty voter_id", line)
+        if voter_id in voter_lines:
+            raise PabulibError(f"voter_id {voter_id!r} appears twice (first on line "
+                               f"{voter_lines[voter_id]})", line)
+        voter_lines[voter_id] = line
+        if limits is not None and len(voter_id) > limits.id_length:
+            raise PabulibError(f"voter_id {voter_id!r} is longer than {limits.id_length} "
+                               "characters", line)
         chosen = _split_list(row[col_vote])
         for pid in chosen:
             if pid not in project_index:
@@ -278,11 +343,17 @@ def _parse_text(text: str) -> Election:
                     )
                 if vote_type != "scoring" and any(p < 0 for p in points):
                     raise PabulibError(f"voter {voter_id!r} gives negative points", line)
+                if limits is not None and any(abs(p) > limits.number for p in points):
+                    raise PabulibError(f"voter {voter_id!r} gives more than {limits.number} "
+                                       "points to a project", line)
         if len(set(chosen)) != len(chosen):
             if vote_type in ("approval", "choose-1") and points is None:
                 chosen = list(dict.fromkeys(chosen))
             else:
                 raise PabulibError(f"voter {voter_id!r} lists a project twice", line)
+        if limits is not None and sum(exact_costs[project_index[p]] for p in chosen) > limits.number:
+            raise PabulibError(f"the projects of voter {voter_id!r} have a total cost larger than "
+                               f"{limits.number}", line)
         ballots.append(Ballot(voter_id=voter_id, projects=tuple(chosen), points=points, extra=fields))
 
     return Election(projects=projects, ballots=ballots, budget=budget, vote_type=vote_type, meta=meta)

@@ -18,9 +18,10 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.audit.services import record
-from civic.budgets import rules
+from civic.budgets import pabulib, rules
 from civic.budgets.models import Ballot, BallotItem, Budget, BudgetProject
 from civic.extensions import db, insert_for
+from civic.forms import DB_BIGINT_MAX, DB_INT_MAX
 from civic.timeutil import utcnow
 
 # Our methods in pabulib's terms.
@@ -474,6 +475,19 @@ def _json_default(value):
 
 # Pabulib ----------------------------------------------------------------------------------------
 
+# What an imported election may hold: amounts go into BigInteger columns, the META lengths and
+# points into Integer ones, ids into the String columns of project codes and voter codes.
+IMPORT_LIMITS = pabulib.Limits(
+    number=DB_BIGINT_MAX, count=DB_INT_MAX,
+    id_length=min(BudgetProject.__table__.c.code.type.length,
+                  Ballot.__table__.c.voter_code.type.length))
+
+
+def parse_for_import(source) -> rules.Election:
+    """A pabulib file or text (:func:`pabulib.parse`) as far as it fits the budget tables."""
+    return pabulib.parse(source, IMPORT_LIMITS)
+
+
 def _whole(value, what: str) -> int:
     if isinstance(value, float) and not value.is_integer():
         raise ImportProblem(f"{what} must be a whole amount, not {value!r}")
@@ -555,9 +569,7 @@ def import_upload(text: str, process, actor, title: str | None = None,
 
     Raises ``PabulibError`` (naming the line) or ``ImportProblem``, having written nothing.
     """
-    from civic.budgets import pabulib
-
-    parsed = pabulib.parse_text(text)
+    parsed = pabulib.parse_text(text, IMPORT_LIMITS)
     try:
         budget = import_election(parsed, process, actor, title, rule)
         record(actor, "budget.imported", budget, projects=len(parsed.projects),
@@ -570,8 +582,6 @@ def import_upload(text: str, process, actor, title: str | None = None,
 
 
 def export_election(budget: Budget) -> str:
-    from civic.budgets import pabulib
-
     return pabulib.write(election(budget))
 
 

@@ -199,8 +199,13 @@ def _selection_from_form(budget: Budget) -> dict[int, int | None]:
                     wanted[project.id] = value
         return wanted
     for raw in request.form.getlist("project"):
-        if raw.isdigit():
-            wanted[int(raw)] = None
+        # Like text, a number beyond every id (or a digit int() does not read, "²") is no project.
+        try:
+            project_id = db_int(raw) if raw.isdigit() else None
+        except ValueError:
+            project_id = None
+        if project_id is not None:
+            wanted[project_id] = None
     return wanted
 
 
@@ -434,7 +439,7 @@ def tally_command(file: str, rule: str | None, as_json: bool):
 def import_command(file: str, slug: str | None, title: str | None, rule: str | None):
     """Create a budget with the projects and ballots of a pabulib FILE (all or nothing)."""
     try:
-        election = pabulib.parse(Path(file))
+        election = services.parse_for_import(Path(file))
     except ValueError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     try:

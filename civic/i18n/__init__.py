@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale, support
 from babel.numbers import format_currency
-from flask import Blueprint, current_app, g, has_request_context, redirect, request
+from flask import Blueprint, abort, current_app, g, has_request_context, redirect, request
 from flask_babel import Domain, get_babel, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -167,9 +167,15 @@ def yen(amount) -> str:
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
-    """Only same-site paths may be redirected to (no open redirects)."""
+    """Only same-site paths may be redirected to (no open redirects).
+
+    A control character is never in a link one of our pages made, and a line break would end
+    the Location header (werkzeug refuses it with a 500): such a target is a bad request.
+    """
     if not target:
         return fallback
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        abort(400)
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return fallback

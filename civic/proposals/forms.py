@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from civic.forms import NumberRange
+from civic.forms import DB_BIGINT_MAX, NumberRange
 
 KIND_LABELS = {"citizen": _l("Residents choose the theme (市民提案型)"),
                "theme": _l("The ward sets the theme (行政提案型)")}
@@ -19,7 +19,8 @@ class ProposalForm(FlaskForm):
     area = SelectField(_l("Area"), coerce=int)
     category = SelectField(_l("Category"), validators=[Optional()])
     estimated_cost = IntegerField(_l("Estimated cost (yen)"),
-                                  validators=[Optional(), NumberRange(min=0, max=10**12)])
+                                  validators=[Optional(),
+                                              NumberRange(min=0, max=10**12, limit=DB_BIGINT_MAX)])
     role_residents = TextAreaField(_l("What residents or your group will do"),
                                    validators=[Length(max=5000)])
     role_ward = TextAreaField(_l("What you ask the ward to do"), validators=[Length(max=5000)])

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -83,7 +84,7 @@ class Proposal(db.Model):
     body: Mapped[str] = mapped_column(Text)  # Markdown subset, see markdown.py
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     category: Mapped[str] = mapped_column(String(80), default="")
-    estimated_cost: Mapped[int | None]  # yen
+    estimated_cost: Mapped[int | None] = mapped_column(BigInteger)  # yen
     role_residents: Mapped[str] = mapped_column(Text, default="")  # 役割分担: what residents do
     role_ward: Mapped[str] = mapped_column(Text, default="")  # … and what the ward does
     kpis: Mapped[str] = mapped_column(Text, default="")  # the indicators the final report answers

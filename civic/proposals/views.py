@@ -369,7 +369,8 @@ def consultation(proposal_id: int):
         return redirect(url_for("proposals.consultation", proposal_id=proposal.id))
     page = render_template("proposals/consultation.html", proposal=proposal, form=form,
                            messages=services.consultation(proposal))
-    services.mark_consultation_read(current_user, proposal)  # after: the commit expires them
+    if not form.errors:  # a refused message saves nothing, the read marker included
+        services.mark_consultation_read(current_user, proposal)  # after: the commit expires them
     return page, 422 if form.errors else 200
 
 

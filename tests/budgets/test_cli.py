@@ -33,6 +33,30 @@ c;1,2,3;
 """
 
 
+# Files that parse as pabulib but hold what no column of ours does, or break the format's rules.
+BIG = 2**63
+MALFORMED = [  # (what the file holds, the line named, a fragment of the message)
+    (SMALL.replace("b;1;41", "a;1;41"), 16, "voter_id 'a' appears twice"),
+    (SMALL.replace("budget;1000", f"budget;{BIG}"), 4, "budget"),
+    (SMALL.replace("budget;1000", "budget;1e300"), 4, "budget"),
+    (SMALL.replace("1;600;Park", f"1;{BIG};Park"), 10, "cost of project '1'"),
+    (SMALL.replace("1;600;Park", "1;1e300;Park"), 10, "cost of project '1'"),
+    # Each cost fits, the ballot's total does not.
+    (SMALL.replace("1;600;Park", f"1;{2**62};Park").replace("2;500;", f"2;{2**62};"), 15,
+     "total cost"),
+    (SMALL.replace("rule;greedy", "rule;greedy\nmin_length;-1"), 7, "min_length"),
+    (SMALL.replace("rule;greedy", "rule;greedy\nmax_length;1e400"), 7, "max_length"),
+    (SMALL.replace("vote_type;approval", "vote_type;cumulative\nmax_sum_points;" + "9" * 40)
+     .replace("voter_id;vote;age", "voter_id;vote;points;age")
+     .replace("a;1,2;30", "a;1,2;1,1;30").replace("b;1;41", "b;1;1;41")
+     .replace("c;1,2,3;", "c;1,2,3;1,1,1;"), 6, "max_sum_points"),
+    (SMALL.replace("1;600;Park", "p" * 65 + ";600;Park").replace("a;1,2;30", "a;2;30")
+     .replace("b;1;41", "b;2;41").replace("c;1,2,3;", "c;2,3;"), 10, "longer than 64"),
+    (SMALL.replace("b;1;41", "b" * 65 + ";1;41"), 16, "longer than 64"),
+    (SMALL.replace("b;1;41", "b;1;41\x00"), 16, "NUL"),
+]
+
+
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
@@ -140,3 +164,14 @@ def test_tally_reproduces_the_shared_files(runner, path):
     expected = [p.id for p in pabulib.parse(path).projects
                 if p.extra.get("selected") == "1"]
     assert sorted(selected) == sorted(expected)
+
+
+@pytest.mark.parametrize(("text", "line", "fragment"), MALFORMED)
+def test_import_of_a_file_beyond_what_the_database_holds_names_its_line(
+        runner, tmp_path, ctx, text, line, fragment):
+    path = tmp_path / "bad.pb"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(args=["budgets", "import-pabulib", str(path)])
+    assert result.exit_code == 1 and result.exception.__class__ is SystemExit, result.output
+    assert f"line {line}: " in result.output and fragment in result.output
+    assert _count(Budget) == _count(Process) == _count(Ballot) == 0

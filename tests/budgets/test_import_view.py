@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from civic.audit.models import AuditEvent
 from civic.budgets.models import Ballot, BallotItem, Budget, BudgetProject
 from civic.extensions import db
-from tests.budgets.test_cli import SMALL
+from tests.budgets.test_cli import MALFORMED, SMALL
 from tests.conftest import login
 
 
@@ -89,3 +89,14 @@ def test_other_files_are_refused_with_a_reason(staff_client, make_process):
     wrong_name = _upload(staff_client, process, SMALL, name="election.csv")
     assert wrong_name.status_code == 422 and ".pb" in wrong_name.text
     assert _count(Budget) == 0
+
+
+
+@pytest.mark.parametrize(("text", "line", "fragment"), MALFORMED)
+def test_a_file_beyond_what_the_database_holds_names_its_line_and_saves_nothing(
+        staff_client, make_process, text, line, fragment):
+    response = _upload(staff_client, make_process(), text)
+    assert response.status_code == 422
+    assert "取り込めません" in response.text and f"line {line}: " in response.text
+    assert fragment in response.text.replace("&#39;", "'")
+    assert _count(Budget) == _count(BudgetProject) == _count(Ballot) == _count(BallotItem) == 0

@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from civic.budgets.pabulib import PabulibError, parse, write
+from civic.budgets.pabulib import Limits, PabulibError, parse, parse_text, write
 from civic.budgets.rules import REASONS, Ballot, Election, Project, tally
+from civic.budgets.services import IMPORT_LIMITS
+from tests.test_fuzz import spoiled_pabulib
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 PABULIB_DIR = SHARED / "data" / "pabulib"
@@ -197,6 +199,62 @@ def test_missing_file_is_an_error(tmp_path: Path) -> None:
         parse(str(tmp_path / "nope.pb"))
 
 
+HEAD = "META\nkey;value\nbudget;100\nvote_type;approval\n"
+TINY = Limits(number=1000, count=5, id_length=3)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        (HEAD + "PROJECTS\nproject_id;cost\n1;10\nVOTES\nvoter_id;vote\nv1;1\nv2;1\nv1;\n", 12,
+         "voter_id 'v1' appears twice (first on line 10)"),
+        (HEAD + "min_length;-1\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", 5,
+         "min_length is negative"),
+        (HEAD + "max_sum_points;0.5\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", 5,
+         "max_sum_points is less than 1"),
+        (HEAD + "max_length;lots\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", 5,
+         "max_length is not a number"),
+        (HEAD + "max_sum_points;1e400\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", 5,
+         "max_sum_points is not a number"),
+        (HEAD + "PROJECTS\nproject_id;cost\n1;1\nVOTES\nvoter_id;vote\nv\x00;1\n", 10, "NUL"),
+    ],
+)
+def test_what_no_reader_can_use_names_its_line(text: str, line: int, fragment: str) -> None:
+    with pytest.raises(PabulibError) as err:
+        parse(text)
+    assert str(err.value).startswith(f"line {line}: ") and fragment in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        (HEAD.replace("100", "1001") + "PROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", 3,
+         "budget is larger than 1000"),
+        (HEAD + "PROJECTS\nproject_id;cost\n1;1001\nVOTES\nvoter_id;vote\n", 7,
+         "cost of project '1' is larger than 1000"),
+        (HEAD + "PROJECTS\nproject_id;cost\n1;600\n2;401\nVOTES\nvoter_id;vote\nv;1\nw;1,2\n", 12,
+         "total cost larger than 1000"),
+        (HEAD + "max_length;6\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", 5,
+         "max_length is larger than 5"),
+        (HEAD + "max_sum_cost;1e300\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n", 5,
+         "max_sum_cost is larger than 1000"),
+        (HEAD + "PROJECTS\nproject_id;cost\nlong;1\nVOTES\nvoter_id;vote\n", 7,
+         "project_id 'long' is longer than 3 characters"),
+        (HEAD + "PROJECTS\nproject_id;cost\n1;1\nVOTES\nvoter_id;vote\nlong;1\n", 10,
+         "voter_id 'long' is longer than 3 characters"),
+        (HEAD.replace("approval", "cumulative") + "PROJECTS\nproject_id;cost\n1;1\nVOTES\n"
+         "voter_id;vote;points\nv;1;1001\n", 10, "more than 1000 points"),
+    ],
+)
+def test_what_the_reader_cannot_keep_names_its_line(text: str, line: int, fragment: str) -> None:
+    at_the_limits = (text.replace("1001", "1000").replace("401", "400").replace("long", "lon")
+                     .replace("max_length;6", "max_length;5").replace("1e300", "1e3"))
+    assert parse(at_the_limits, TINY)
+    with pytest.raises(PabulibError) as err:
+        parse(text, TINY)
+    assert str(err.value).startswith(f"line {line}: ") and fragment in str(err.value)
+
+
 def test_scoring_ballots_may_hold_negative_points() -> None:
     e = parse(
         "META\nkey;value\nbudget;10\nvote_type;scoring\nrule;equalshares\nPROJECTS\n"
@@ -294,3 +352,17 @@ def test_real_election_reproduces_selected(path: Path) -> None:
 def test_real_election_round_trips(path: Path) -> None:
     e = parse(path)
     assert parse(write(e)) == e
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(spoiled_pabulib(), st.text(max_size=300)))
+def test_the_parser_refuses_with_a_pabulib_error_or_parses(text: str) -> None:
+    """Whatever the file, with the import's limits: an election or a PabulibError, nothing else
+    (the page and the CLI show only those as messages)."""
+    try:
+        election = parse_text(text, IMPORT_LIMITS)
+    except PabulibError:
+        return
+    assert all(len(p.id) <= IMPORT_LIMITS.id_length for p in election.projects)
+    assert all(0 <= p.cost <= IMPORT_LIMITS.number for p in election.projects)
+    assert len({b.voter_id for b in election.ballots}) == len(election.ballots)

@@ -33,6 +33,17 @@ def test_unverified_resident_is_sent_to_verification(client, make_budget, make_u
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
 
 
+def test_numbers_that_are_no_project_id_are_left_out_of_the_ballot(client, make_budget, voter):
+    budget = make_budget()
+    login(client, voter)
+    first = _ids(budget)[0]
+    response = client.post(f"/budgets/{budget.id}/ballot",
+                           data={"project": [str(first), str(2**63), "9" * 400, "²", "x"]})
+    assert response.status_code == 302
+    ballot = db.session.scalars(select(Ballot)).one()
+    assert [item.project_id for item in ballot.items] == [first]
+
+
 def test_over_budget_keeps_selection_and_explains(client, make_budget, voter):
     budget = make_budget(costs=(600, 500, 100))
     a, b, c = _ids(budget)
