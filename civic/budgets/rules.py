@@ -621,11 +621,16 @@ class _Mes:
         def first_sign_change(value_level: np.ndarray, value_slope: np.ndarray) -> float:
             # value(b') = value_level + value_slope * b': the first b' >= b at which its sign
             # differs from its sign at b (exactly 0 counts as positive)
-            value = value_level + value_slope * b
-            moving = ((value >= 0) & (value_slope < 0)) | ((value < 0) & (value_slope > 0))
-            if not moving.any():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                moving = (value_slope != 0) & ((value_level + value_slope * b >= 0) ^ (value_slope > 0))
+                roots = np.where(moving, -value_level / value_slope, math.inf)
+            return max(b, float(roots.min())) if roots.size else math.inf
+
+        def sign_change(value_level: float, value_slope: float) -> float:
+            """``first_sign_change`` of a single value."""
+            if value_slope == 0 or (value_level + value_slope * b >= 0) == (value_slope > 0):
                 return math.inf
-            return float(max(b, (-value_level[moving] / value_slope[moving]).min()))
+            return max(b, -value_level / value_slope)
 
         def price(p: _MesProject) -> tuple[float, float, np.ndarray] | None:
             """``p``'s rho as level + slope * b and the groups paying all they have, or None
@@ -635,7 +640,7 @@ class _Mes:
             g_level, g_slope = level[p.groups], slope[p.groups]
             money_level = float(p.mult @ g_level) - p.cost * (1 - 1e-12)
             money_slope = float(p.mult @ g_slope)
-            limit = min(limit, first_sign_change(np.array([money_level]), np.array([money_slope])))
+            limit = min(limit, sign_change(money_level, money_slope))
             if money_level + money_slope * b < 0:
                 return None
             bs = g_level + g_slope * b
