@@ -23,6 +23,15 @@ def test_budget_page_shows_bar_and_projects(client, make_budget, voter):
     assert 'name="project"' in html and "js/ballot.js" in html
 
 
+def test_ballot_instruction_is_printed_once(client, make_budget):
+    budget = make_budget(description="予算の範囲内で、実施してほしい事業を選んでください。")
+    html = client.get(f"/budgets/{budget.id}?lang=ja").get_data(as_text=True)
+    assert html.count("予算の範囲内で、実施してほしい事業を選んでください。") == 1
+    other = make_budget(description="公園と通学路の事業です。")
+    html = client.get(f"/budgets/{other.id}?lang=ja").get_data(as_text=True)
+    assert html.count("予算の範囲内で、実施してほしい事業を選んでください。") == 1
+
+
 def test_unverified_resident_is_sent_to_verification(client, make_budget, make_user):
     budget = make_budget()
     person = make_user()
