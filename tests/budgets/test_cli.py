@@ -140,3 +140,18 @@ def test_tally_reproduces_the_shared_files(runner, path):
     expected = [p.id for p in pabulib.parse(path).projects
                 if p.extra.get("selected") == "1"]
     assert sorted(selected) == sorted(expected)
+
+
+def test_count_due_counts_the_budgets_whose_results_are_due(app, ctx, make_budget):
+    from civic.budgets import services
+
+    due = make_budget(rule="greedy", features=("results_published",))
+    not_yet = make_budget(rule="greedy")
+    result = app.test_cli_runner().invoke(args=["budgets", "count-due"])
+    assert result.exit_code == 0, result.output
+    assert "done" in result.output
+    db.session.expire_all()
+    assert services.current_result(due) is not None
+    assert services.current_result(not_yet) is None
+    again = app.test_cli_runner().invoke(args=["budgets", "count-due"])
+    assert again.exit_code == 0 and again.output == ""  # kept: nothing to count
