@@ -621,10 +621,11 @@ class _Mes:
         def first_sign_change(value_level: np.ndarray, value_slope: np.ndarray) -> float:
             # value(b') = value_level + value_slope * b': the first b' >= b at which its sign
             # differs from its sign at b (exactly 0 counts as positive)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                moving = (value_slope != 0) & ((value_level + value_slope * b >= 0) ^ (value_slope > 0))
-                roots = np.where(moving, -value_level / value_slope, math.inf)
-            return max(b, float(roots.min())) if roots.size else math.inf
+            moving = (value_slope != 0) & ((value_level + value_slope * b >= 0) ^ (value_slope > 0))
+            if not moving.any():
+                return math.inf
+            roots = np.divide(-value_level, value_slope, out=np.full(moving.shape, math.inf), where=moving)
+            return max(b, float(roots.min()))
 
         def sign_change(value_level: float, value_slope: float) -> float:
             """``first_sign_change`` of a single value."""
