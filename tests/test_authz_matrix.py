@@ -253,6 +253,7 @@ CASES = [
     C("budgets.reopen", "POST", EVERYONE, budget_id="w.budget", keeps=True),  # only one's own ballot
     C("budgets.results", "GET", EVERYONE, budget_id="w.budget"),
     C("budgets.check_receipt", "POST", EVERYONE, budget_id="w.budget", keeps=True),
+    C("budgets.recount", "POST", STAFF_ONLY, budget_id="w.budget"),
     # Notifications: one for the author
     C("healthz", "GET", EVERYONE),
     C("notifications.index", "GET", SIGNED_IN),

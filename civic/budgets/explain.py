@@ -1,7 +1,15 @@
-"""Every project's result in a sentence, with its numbers, for the results page."""
+"""Every project's result in a sentence, with its numbers, for the results page.
 
+Amounts of Equal Shares are fractions of a yen inside the count. A sentence rounds them so that
+it stays true and adds up: what supporters had is rounded down, what they lacked up (so the two
+add up to the cost), and "each paid at most" up.
+"""
+
+import math
 from dataclasses import dataclass
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -15,6 +23,19 @@ RULE_NAMES = {
     "equalshares/add1": _l("Method of Equal Shares with Add1 completion"),
     "equalshares/add1-comparison": _l("Method of Equal Shares with Add1 completion, compared "
                                       "with greedy"),
+}
+
+
+# How a tie was decided (rules.TIE_CRITERIA, and "explicit_order" for a priority list).
+DECIDED_BY = {
+    "min_cost": _l("the lower cost came first"),
+    "max_cost": _l("the higher cost came first"),
+    "max_votes": _l("the one with more voters came first"),
+    "min_votes": _l("the one with fewer voters came first"),
+    "max_score": _l("the higher score came first"),
+    "id": _l("the lower project number came first"),
+    "file_order": _l("the one listed first came first"),
+    "explicit_order": _l("the budget's priority list decided"),
 }
 
 
@@ -43,6 +64,12 @@ def sentence(result: dict, outcome: dict, budget) -> str:
     def m(value) -> str:
         return money(round(value or 0), cur)
 
+    def down(value) -> str:
+        return money(math.floor((value or 0) + 1e-6), cur)
+
+    def up(value) -> str:
+        return money(math.ceil((value or 0) - 1e-6), cur)
+
     reason = result["reason"]
     cost = m(result["cost"])
     if reason == "funded" and "remaining_before" in d:
@@ -53,14 +80,14 @@ def sentence(result: dict, outcome: dict, budget) -> str:
     if reason in ("funded", "added_by_completion") and d.get("zero_cost"):
         return _("Funded: it costs nothing and has supporters.")
     if reason == "funded":
-        return _("Funded in round %(round)d of Equal Shares: its %(votes)d supporters could pay "
-                 "its cost of %(cost)s from their shares, each paying at most %(pay)s.",
-                 round=d.get("round", 0), votes=result["votes"], cost=cost,
-                 pay=m(d.get("max_payment")))
+        return _("Funded: every voter has an equal share of the budget. The %(votes)d people who "
+                 "voted for it paid its cost of %(cost)s together from their shares, each at most "
+                 "%(pay)s.", votes=result["votes"], cost=cost, pay=up(d.get("max_payment")))
     if reason == "added_by_completion":
-        return _("Funded when the completion step raised every voter's share to %(share)s: then "
-                 "its %(votes)d supporters could pay its cost of %(cost)s.",
-                 share=m(d.get("per_voter_budget_needed")), votes=result["votes"], cost=cost)
+        return _("Funded: so that more of the budget is used, every voter's share was raised to "
+                 "%(share)s. Then the %(votes)d people who voted for it could pay its cost of "
+                 "%(cost)s together.", share=down(d.get("per_voter_budget_needed")),
+                 votes=result["votes"], cost=cost)
     if reason == "comparison_chose_greedy":
         comparison = outcome["details"].get("comparison", {})
         return _("Funded because the comparison step chose the greedy result (%(greedy)d voters "
@@ -86,10 +113,35 @@ def sentence(result: dict, outcome: dict, budget) -> str:
         return _("Not funded: nobody voted for it.")
     if reason == "mes_not_affordable":
         if "supporters_money" in d:
-            return _("Not funded: in round %(round)d its %(votes)d supporters had only %(money)s "
-                     "of their shares left, less than its cost of %(cost)s.",
-                     round=d.get("round", 0), votes=result["votes"], money=m(d["supporters_money"]),
-                     cost=cost)
+            # at least 1: the supporters had less than the cost, however little less
+            lacking = max(1, math.ceil(result["cost"] - d["supporters_money"] - 1e-6))
+            return _("Not funded: every voter has an equal share of the budget (%(share)s). After "
+                     "paying for the projects funded before it, the %(votes)d people who voted for "
+                     "it had %(money)s of their shares left together: %(short)s less than its cost "
+                     "of %(cost)s.", share=down(outcome["details"].get("per_voter_budget")),
+                     votes=result["votes"], money=money(round(result["cost"]) - lacking, cur),
+                     short=money(lacking, cur), cost=cost)
         return _("Not funded: its supporters' shares were spent on projects they preferred before "
                  "it could be paid for (cost %(cost)s).", cost=cost)
     return reason
+
+
+def ties(outcome: dict, projects: dict) -> list[str]:
+    """One sentence per tie the rule had to break, naming the projects (``projects``: by code)."""
+    locale = str(get_locale() or "ja")
+
+    def name(code: str) -> str:
+        project = projects.get(code)
+        return _("“%(title)s”", title=project.title if project else code)
+
+    out = []
+    for tie in outcome["details"].get("ties", []):
+        tied = format_list([name(code) for code in tie["projects"]], locale=locale)
+        decided = DECIDED_BY.get(tie.get("decided_by"), DECIDED_BY["file_order"])
+        if tie["context"].startswith("equal shares"):
+            out.append(_("%(projects)s would have cost their voters the same; %(decided)s: "
+                         "%(winner)s.", projects=tied, decided=decided, winner=name(tie["winner"])))
+        else:
+            out.append(_("%(projects)s had the same score; %(decided)s: %(winner)s.",
+                         projects=tied, decided=decided, winner=name(tie["winner"])))
+    return out

@@ -9,6 +9,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     Float,
@@ -63,12 +64,10 @@ class Budget(db.Model):
     allow_changes: Mapped[bool] = mapped_column(default=False)
     # META of an imported pabulib file, kept so an export writes it back (JSON object).
     meta_json: Mapped[str] = mapped_column(Text, default="{}")
-    # Counted ballots; bumped with every checkout, reopening or project change so the cached
-    # outcome knows when it is stale.
+    # Counted ballots; bumped with every checkout, reopening or project change so a stored
+    # result knows when it is stale.
     ballot_count: Mapped[int] = mapped_column(default=0)
     ballot_version: Mapped[int] = mapped_column(default=0)
-    outcome_json: Mapped[str | None] = mapped_column(Text)
-    outcome_version: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
@@ -191,3 +190,27 @@ class BallotItem(db.Model):
 
     ballot: Mapped[Ballot] = relationship(back_populates="items")
     project: Mapped[BudgetProject] = relationship()
+
+
+class BudgetResult(db.Model):
+    """A budget's counted result (集計結果), computed once by a job when results are due and kept.
+
+    ``ballot_version`` is the budget's version that was counted: when it no longer matches (a
+    ballot or project changed, or staff changed the rule), the result is counted again.
+    """
+
+    __table_args__ = (UniqueConstraint("budget_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budget.id", ondelete="CASCADE"))
+    ballot_version: Mapped[int]
+    rule: Mapped[str] = mapped_column(String(40))
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seconds: Mapped[float] = mapped_column(Float, default=0)
+    # Project codes in funding order, and {code: score}: the figures the page shows first.
+    selected: Mapped[list] = mapped_column(JSON, default=list)
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    # ``rules.Outcome.as_dict()``: every project's reason with its numbers (the explanations).
+    outcome: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    budget: Mapped[Budget] = relationship()

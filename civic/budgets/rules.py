@@ -24,7 +24,9 @@ Entry point::
     and grows by one currency unit until the next step would overspend the real
     budget (the last affordable outcome is kept) or every eligible supported
     project is funded. ``add1_exhaustive_stop=True`` additionally stops at the
-    first exhaustive outcome (pabutools' variant).
+    first exhaustive outcome (pabutools' variant). Steps at which no decision of
+    the run can change are skipped (see ``_Mes.stable_until``), so the count does
+    not grow with the size of the currency unit.
 ``equalshares/add1-comparison``
     ``equalshares/add1`` followed by the comparison step (as in Wieliczka 2023):
     the greedy outcome replaces MES only if strictly more voters prefer it
@@ -479,6 +481,9 @@ class _MesResult:
     cost: float
     info: dict[int, dict[str, Any]]
     ties: list[dict[str, Any]]
+    evaluations: int = 0
+    """How many times a project's rho was looked at: the run's cost, to weigh against
+    ``stable_until``'s."""
 
 
 class _Mes:
@@ -527,6 +532,7 @@ class _Mes:
         ties: list[dict[str, Any]] = []
         spent = 0.0
         round_no = 0
+        evaluations = 0
         while remaining:
             round_no += 1
             best_rho = math.inf
@@ -535,6 +541,7 @@ class _Mes:
                 if bound[i] > best_rho * (1 + RHO_TOLERANCE):
                     break
                 p = remaining[i]
+                evaluations += 1
                 bs = budget[p.groups]
                 money = float(p.mult @ bs)
                 if money < p.cost * (1 - 1e-12):
@@ -585,7 +592,127 @@ class _Mes:
                     "cost": p.cost,
                     "max_payment": float(pay.max()),
                 }
-        return _MesResult(per_voter, selected, spent, info, ties)
+        return _MesResult(per_voter, selected, spent, info, ties, evaluations)
+
+    def stable_until(
+        self, per_voter: float, result: _MesResult, tb: _TieBreaker, horizon: float = math.inf
+    ) -> tuple[float, int]:
+        """The per-voter budget from which ``run`` may decide differently than ``result``.
+
+        Along one run every voter group's remaining money is an affine function of the
+        per-voter budget ``b`` (it starts at ``b``; a group pays either all it has or
+        ``rho`` times its utility, and ``rho`` is affine in ``b`` while the set of groups
+        that pay all they have stays the same). Each decision of the run — is a project
+        affordable, which groups pay all they have, which ratios count as tied — compares
+        two such functions, so it holds until the first ``b`` at which one comparison
+        changes sign. This replays ``result``'s rounds and returns that smallest ``b``
+        (``math.inf`` when no decision ever changes; ``per_voter`` itself when a decision
+        is on its edge already), with how many projects it priced. It gives up as soon as
+        a decision may change before ``horizon`` (the next step: nothing to skip then).
+        """
+        b = float(per_voter)
+        limit = math.inf
+        evaluations = 0
+        # money of each group = level + slope * b
+        level = np.zeros(self.n_groups)
+        slope = np.ones(self.n_groups)
+        remaining = {p.i: p for p in self.projects}
+
+        def first_sign_change(value_level: np.ndarray, value_slope: np.ndarray) -> float:
+            # value(b') = value_level + value_slope * b': the first b' >= b at which its sign
+            # differs from its sign at b (exactly 0 counts as positive)
+            moving = (value_slope != 0) & ((value_level + value_slope * b >= 0) ^ (value_slope > 0))
+            if not moving.any():
+                return math.inf
+            roots = np.divide(-value_level, value_slope, out=np.full(moving.shape, math.inf), where=moving)
+            return max(b, float(roots.min()))
+
+        def sign_change(value_level: float, value_slope: float) -> float:
+            """``first_sign_change`` of a single value."""
+            if value_slope == 0 or (value_level + value_slope * b >= 0) == (value_slope > 0):
+                return math.inf
+            return max(b, -value_level / value_slope)
+
+        def price(p: _MesProject) -> tuple[float, float, np.ndarray] | None:
+            """``p``'s rho as level + slope * b and the groups paying all they have, or None
+            when ``p`` is unaffordable; lowers ``limit`` to where either may change."""
+            nonlocal limit, evaluations
+            evaluations += 1
+            g_level, g_slope = level[p.groups], slope[p.groups]
+            money_level = float(p.mult @ g_level) - p.cost * (1 - 1e-12)
+            money_slope = float(p.mult @ g_slope)
+            limit = min(limit, sign_change(money_level, money_slope))
+            if money_level + money_slope * b < 0:
+                return None
+            bs = g_level + g_slope * b
+            rho = self._rho(p, bs)
+            if rho is None:  # affordable only up to rounding noise: on the edge already
+                limit = b
+                return None
+            capped = bs - rho * p.util < 0
+            free_util = float(p.mult_util[~capped].sum())
+            if free_util <= 0:
+                limit = b
+                return None
+            r_level = (p.cost - float(p.mult[capped] @ g_level[capped])) / free_util
+            r_slope = -float(p.mult[capped] @ g_slope[capped]) / free_util
+            limit = min(limit, first_sign_change(g_level - r_level * p.util, g_slope - r_slope * p.util))
+            return r_level, r_slope, capped
+
+        for chosen in [i for i in result.selected if i not in self.free]:
+            if limit < horizon:
+                return limit, evaluations
+            p = remaining.pop(chosen)
+            priced = price(p)
+            if priced is None:
+                return b, evaluations
+            c_level, c_slope, capped = priced
+            # A project whose lowest possible rho (cost / total utility, all supporters rich)
+            # is above the chosen one's rho beyond the tie tolerance can be neither chosen nor
+            # tied, whatever its supporters have left; only the others need their exact rho.
+            others = list(remaining.values())
+            lowest = np.array([q.cost / q.total_util for q in others])
+            far_level = lowest - (1 + RHO_TOLERANCE) * c_level
+            far_slope = np.full(len(others), -(1 + RHO_TOLERANCE) * c_slope)
+            far = far_level + far_slope * b > 0
+            limit = min(limit, first_sign_change(far_level[far], far_slope[far]))
+            ids, rho_level, rho_slope = [chosen], [c_level], [c_slope]
+            for q, is_far in zip(others, far, strict=True):
+                if is_far:
+                    continue
+                if limit < horizon:
+                    return limit, evaluations
+                q_priced = price(q)
+                if q_priced is None:
+                    # unaffordable now, and with less money in later rounds for the rest of the run
+                    del remaining[q.i]
+                    continue
+                ids.append(q.i)
+                rho_level.append(q_priced[0])
+                rho_slope.append(q_priced[1])
+            if len(ids) > 1:
+                # tied: rho_p <= (1 + tolerance) * rho_q against every other candidate q
+                rl, rs = np.asarray(rho_level), np.asarray(rho_slope)
+                gap_level = (1 + RHO_TOLERANCE) * rl[None, :] - rl[:, None]
+                gap_slope = (1 + RHO_TOLERANCE) * rs[None, :] - rs[:, None]
+                off_diagonal = ~np.eye(len(ids), dtype=bool)
+                limit = min(limit, first_sign_change(gap_level[off_diagonal], gap_slope[off_diagonal]))
+                rho_now = rl + rs * b
+                tied = [i for i, r in zip(ids, rho_now, strict=True)
+                        if r <= rho_now.min() * (1 + RHO_TOLERANCE)]
+                if tb.order(tied)[0] != chosen:  # the replay disagrees with the run
+                    return b, evaluations
+            g = p.groups
+            new_level = level[g] - c_level * p.util
+            new_slope = slope[g] - c_slope * p.util
+            new_level[capped] = 0.0
+            new_slope[capped] = 0.0
+            level[g] = new_level
+            slope[g] = new_slope
+        for q in remaining.values():  # after the last round nothing may become affordable
+            if price(q) is not None:
+                return b, evaluations
+        return limit, evaluations
 
     @staticmethod
     def _rho(p: _MesProject, bs: np.ndarray) -> float | None:
@@ -701,12 +828,13 @@ def tally(
         final = base
         details["per_voter_budget"] = exact_share
     else:
-        final, iterations = _add1(
+        final, steps, runs = _add1(
             data, mes, tb, budget, eligible, add1_integral, add1_increment, add1_exhaustive_stop
         )
         details["per_voter_budget"] = final.per_voter
         details["initial_per_voter_budget"] = exact_share
-        details["add1_iterations"] = iterations
+        details["add1_steps"] = steps
+        details["add1_runs"] = runs
     ties.extend(final.ties)
     details["utility"] = "cost" if cost_utility else "points"
     why: dict[int, tuple[str, dict[str, Any]]] = {}
@@ -772,7 +900,8 @@ def _add1(
     integral: bool,
     increment: Number,
     exhaustive_stop: bool,
-) -> tuple[_MesResult, int]:
+) -> tuple[_MesResult, int, int]:
+    """Add1 completion: ``(final run, one-unit steps taken, MES runs needed)``."""
     n = max(data.n_voters, 1)
     share = float(math.floor(budget / n)) if integral else float(budget) / n
     candidates = [
@@ -785,19 +914,38 @@ def _add1(
         left = float(budget) - result.cost
         return all(i in chosen or data.costs[i] > left + slack for i in candidates)
 
+    # The literal definition runs MES at share, share + increment, share + 2 * increment, ...
+    # The outcome can only change where ``stable_until`` says a decision may change, so the
+    # steps before that are skipped. With many voters the decisions change at almost every
+    # step and looking ahead costs dozens of runs, so it is paid for like a ski rental: a
+    # look-ahead that skipped nothing is tried again only once the one-unit steps taken since
+    # cost as much as it did, and then twice as much, and so on.
+    steps = 0
     current = mes.run(share, tb)
-    iterations = 1
+    runs = 1
+    stepped = 0  # evaluations spent on one-unit steps since the last look-ahead
+    patience = 0  # evaluations to spend on one-unit steps before looking ahead again
     while len(current.selected) < len(candidates):  # selected is a subset of candidates
         if exhaustive_stop and exhaustive(current):
             break
-        nxt = mes.run(share + increment, tb)
-        iterations += 1
+        nxt_steps = steps + 1
+        if stepped >= patience:
+            at = share + steps * increment
+            until, cost = mes.stable_until(at, current, tb, horizon=at + increment)
+            if math.isfinite(until):
+                # 1e-6: a change exactly at a step must not be skipped for a rounding error
+                nxt_steps = max(nxt_steps, math.ceil((until - share) / increment - 1e-6))
+            patience = 0 if nxt_steps > steps + 1 else max(cost, 2 * patience)
+            stepped = 0
+        nxt = mes.run(share + nxt_steps * increment, tb)
+        runs += 1
+        stepped += nxt.evaluations
         if nxt.cost > float(budget) + slack:
+            steps = nxt_steps - 1  # up to there the outcome is still ``current``
             break
-        share += increment
-        current = nxt
+        steps, current = nxt_steps, nxt
     # final run with explanation details
-    return mes.run(share, tb, details=True), iterations
+    return mes.run(share + steps * increment, tb, details=True), steps, runs
 
 
 def _outcome(

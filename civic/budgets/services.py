@@ -10,6 +10,7 @@ constraints refuse an overrun even if a check here were wrong.
 import hashlib
 import json
 import secrets
+import time
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -19,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.audit.services import record
 from civic.budgets import pabulib, rules
-from civic.budgets.models import Ballot, BallotItem, Budget, BudgetProject
+from civic.budgets.models import Ballot, BallotItem, Budget, BudgetProject, BudgetResult
 from civic.extensions import db, insert_for
 from civic.forms import DB_BIGINT_MAX, DB_INT_MAX
 from civic.timeutil import utcnow
@@ -451,20 +452,85 @@ def _format(value) -> str:
     return str(value)
 
 
-def outcome(budget: Budget) -> dict:
-    """The budget's counted outcome (``rules.Outcome.as_dict()``), cached until ballots change."""
+# Results: counted by a job (``budgets.count``) when they are due, then kept -------------------
+
+COUNT_JOB = "budgets.count"
+
+
+def results_due(budget: Budget, today) -> bool:
+    return budget.process.is_open("results_published", today)
+
+
+def current_result(budget: Budget) -> BudgetResult | None:
+    """The stored result, if it counted the budget's ballots as they are now."""
+    return db.session.scalar(select(BudgetResult).where(
+        BudgetResult.budget_id == budget.id, BudgetResult.ballot_version == budget.ballot_version))
+
+
+def count_job(budget: Budget):
+    """The latest count of the budget's current ballots (queued, running, done or failed)."""
+    from civic.jobs import services as jobs
+
+    return jobs.latest(COUNT_JOB, budget_id=budget.id, ballot_version=budget.ballot_version)
+
+
+def request_count(budget: Budget, user=None, *, again: bool = False):
+    """Start counting the budget in a job unless its result is stored or a count is under way.
+
+    A count that failed is not retried by itself (every visit would fail again): staff ask for
+    it with ``again``, which also counts a stored result once more. Returns the job, or None.
+    """
+    from civic.jobs import services as jobs
+    from civic.jobs.models import FAILED
+
+    job = count_job(budget)
+    if job is not None and not job.finished:
+        return job
+    if again:
+        record(user, "budget.recounted", budget)
+        db.session.commit()
+    elif current_result(budget) is not None:
+        return None
+    elif job is not None and job.status == FAILED:
+        return job
+    return jobs.enqueue(COUNT_JOB, {"budget_id": budget.id, "ballot_version": budget.ballot_version},
+                        user)
+
+
+def count_due_results(process, today=None) -> list:
+    """Start counting every budget of ``process`` whose results are due and not stored yet
+    (called when staff move the phase, and by ``flask budgets count-due``)."""
+    from civic.timeutil import ward_today
+
+    today = today or ward_today()
+    if not process.is_open("results_published", today):
+        return []
+    return [job for budget in budgets_of(process) if (job := request_count(budget)) is not None]
+
+
+def count(budget_id: int, progress=None) -> dict:
+    """Count the budget's ballots with its rule and keep the result (the job's work)."""
+    progress = progress or (lambda *_args: None)
+    budget = db.session.get(Budget, budget_id)
     version = budget.ballot_version
-    if budget.outcome_json and budget.outcome_version == version:
-        return json.loads(budget.outcome_json)
-    result = rules.tally(election(budget), budget.rule, tie_break_of(budget),
-                         threshold=budget.threshold).as_dict()
-    stored = json.dumps(result, ensure_ascii=False, default=_json_default)
-    # Only store it if no ballot changed meanwhile (else the next reader counts again).
-    db.session.execute(update(Budget).where(Budget.id == budget.id,
-                                            Budget.ballot_version == version)
-                       .values(outcome_json=stored, outcome_version=version))
+    started = time.perf_counter()
+    counted = election(budget)
+    progress(0.2)
+    outcome = rules.tally(counted, budget.rule, tie_break_of(budget), threshold=budget.threshold)
+    seconds = time.perf_counter() - started
+    progress(0.9)
+    data = json.loads(json.dumps(outcome.as_dict(), ensure_ascii=False, default=_json_default))
+    values = {"ballot_version": version, "rule": outcome.rule, "computed_at": utcnow(),
+              "seconds": round(seconds, 3), "selected": data["selected"],
+              "scores": {r["project_id"]: r["score"] for r in data["results"]}, "outcome": data}
+    # One row per budget: replace what an earlier count stored.
+    stored = db.session.execute(update(BudgetResult).where(BudgetResult.budget_id == budget_id)
+                                .values(**values)).rowcount
+    if not stored:
+        db.session.add(BudgetResult(budget_id=budget_id, **values))
     db.session.commit()
-    return json.loads(stored)
+    return {"budget_id": budget_id, "ballot_version": version, "selected": data["selected"],
+            "seconds": round(seconds, 3)}
 
 
 def _json_default(value):

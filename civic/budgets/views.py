@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 import civic.budgets.permissions  # noqa: F401  (declares the rules)
+import civic.budgets.tasks  # noqa: F401  (registers the jobs)
 from civic.accounts.permissions import acts_for_area, can, require
 from civic.accounts.services import personal_data_sections
 from civic.budgets import explain, pabulib, rules, services
@@ -41,6 +42,7 @@ bp = Blueprint("budgets", __name__, cli_group="budgets")
 bp.app_template_global("budgets_for")(services.budgets_of)
 bp.app_template_filter("money")(services.money)
 personal_data_sections.append(services.personal_data)
+spaces_services.phase_changed.append(services.count_due_results)
 
 # Per person: the ballot page's script sends one request per ticked box.
 BALLOT_LIMIT = "120 per minute;2000 per hour"
@@ -382,14 +384,34 @@ def results(budget_id: int):
 
 def _render_results(budget: Budget, published: bool, form: ReceiptForm, checked=None,
                     status: int = 200):
-    outcome = services.outcome(budget)
+    stored = services.current_result(budget)
+    if stored is None:
+        # Never counted inside a request: a job counts, the page says 集計中 until it is done.
+        job = services.request_count(budget, current_user if current_user.is_authenticated else None)
+        headers = {"Cache-Control": "no-store"}
+        if job is None or not job.finished:
+            headers["Refresh"] = "5"  # reloads without JavaScript too
+        return render_template("budgets/results_pending.html", budget=budget, job=job,
+                               published=published), status, headers
+    outcome = stored.outcome
     projects = {p.code: p for p in budget.projects}
     rows = [explain.Row(r, projects.get(r["project_id"]), explain.sentence(r, outcome, budget))
             for r in outcome["results"]]
     top = max([r.result["score"] for r in rows] + [0])
     return render_template("budgets/results.html", budget=budget, outcome=outcome, rows=rows,
                            top=top, published=published, form=form, checked=checked,
+                           stored=stored, ties=explain.ties(outcome, projects),
                            rule_label=explain.rule_name(outcome["rule"])), status
+
+
+@bp.post("/budgets/<int:budget_id>/results/recount")
+def recount(budget_id: int):
+    """Staff count the ballots again (e.g. after a failed count)."""
+    budget = _budget_or_404(budget_id)
+    require("budget.manage", budget)
+    services.request_count(budget, current_user, again=True)
+    flash(_("The ballots are being counted again."), "success")
+    return redirect(url_for("budgets.results", budget_id=budget.id))
 
 
 @bp.post("/budgets/<int:budget_id>/receipt/check")
@@ -427,6 +449,20 @@ def tally_command(file: str, rule: str | None, as_json: bool):
     if as_json:
         click.echo(json.dumps({"rule": outcome.rule, "selected": outcome.selected,
                                "seconds": round(seconds, 6)}))
+
+
+@bp.cli.command("count-due")
+def count_due_command():
+    """Count the results of every budget whose results phase has begun and that has none yet
+    (for a daily cron job: a phase that begins by its dates starts no job by itself)."""
+    from civic.jobs import services as jobs
+
+    for process in db.session.scalars(select(Process)):
+        for job in services.count_due_results(process):
+            jobs.run(job.id)  # here, unless a worker was quicker: it ends when all are counted
+            while not (job := jobs.status(job.id)).finished:
+                time.sleep(0.2)
+            click.echo(f"job {job.id}: {job.status} {job.result or job.error or ''}")
 
 
 @bp.cli.command("import-pabulib")

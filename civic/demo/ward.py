@@ -168,7 +168,8 @@ def _demo_budget(process, area, admin) -> None:
     from civic.budgets.models import Ballot, BallotItem, Budget, BudgetProject
 
     budget = Budget(process_id=process.id, area_id=area.id, title="青葉台地区 地域予算（500万円）",
-                    description="予算の範囲内で、実施してほしい事業を選んでください。",
+                    # What the budget is about; how to vote is the ballot's own instruction.
+                    description="住民から寄せられたアイデアのうち、区が実施できると確かめた8つの事業です。",
                     amount=5_000_000, voting_method="knapsack", rule="equalshares/add1",
                     created_by_id=admin.id, ballot_count=len(DEMO_PAPER_BALLOTS))
     budget.projects = [BudgetProject(code=str(n + 1), position=n, title=title, description=text,

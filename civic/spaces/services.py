@@ -134,6 +134,16 @@ def save_process(process: Process, data: dict, actor: User) -> Process:
     return process
 
 
+# Called with the process after staff changed its phases or moved it to another one, so other
+# packages can act on what became due (budgets start counting their results).
+phase_changed: list = []
+
+
+def _phase_changed(process: Process) -> None:
+    for listener in phase_changed:
+        listener(process)
+
+
 def save_phase(process: Process, phase: Phase, data: dict, actor: User) -> Phase:
     for name, value in data.items():
         setattr(phase, name, value)
@@ -143,6 +153,7 @@ def save_phase(process: Process, phase: Phase, data: dict, actor: User) -> Phase
     db.session.flush()
     record(actor, "phase.saved", process, phase_id=phase.id)
     db.session.commit()
+    _phase_changed(process)
     return phase
 
 
@@ -152,6 +163,7 @@ def pin_phase(process: Process, phase_id: int | None, actor: User) -> None:
     process.pinned_phase = phase
     record(actor, "process.phase_moved", process, phase_id=phase.id if phase else None)
     db.session.commit()
+    _phase_changed(process)
 
 
 def delete_phase(process: Process, phase: Phase, actor: User) -> None:
@@ -160,3 +172,4 @@ def delete_phase(process: Process, phase: Phase, actor: User) -> None:
     process.phases.remove(phase)
     record(actor, "phase.deleted", process, phase_title=phase.title)
     db.session.commit()
+    _phase_changed(process)

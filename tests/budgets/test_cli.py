@@ -175,3 +175,18 @@ def test_import_of_a_file_beyond_what_the_database_holds_names_its_line(
     assert result.exit_code == 1 and result.exception.__class__ is SystemExit, result.output
     assert f"line {line}: " in result.output and fragment in result.output
     assert _count(Budget) == _count(Process) == _count(Ballot) == 0
+
+
+def test_count_due_counts_the_budgets_whose_results_are_due(app, ctx, make_budget):
+    from civic.budgets import services
+
+    due = make_budget(rule="greedy", features=("results_published",))
+    not_yet = make_budget(rule="greedy")
+    result = app.test_cli_runner().invoke(args=["budgets", "count-due"])
+    assert result.exit_code == 0, result.output
+    assert "done" in result.output
+    db.session.expire_all()
+    assert services.current_result(due) is not None
+    assert services.current_result(not_yet) is None
+    again = app.test_cli_runner().invoke(args=["budgets", "count-due"])
+    assert again.exit_code == 0 and again.output == ""  # kept: nothing to count

@@ -4,9 +4,10 @@ import pytest
 from sqlalchemy import func, select
 
 from civic.budgets import services
-from civic.budgets.models import Ballot, BallotItem, Budget
+from civic.budgets.models import Ballot, BallotItem, Budget, BudgetResult
 from civic.extensions import db
 from civic.timeutil import ward_today
+from tests.conftest import wait_for_job
 
 
 def _ids(budget):
@@ -141,7 +142,8 @@ def test_reopen_only_when_changes_allowed(make_budget, voter):
     assert db.session.get(Budget, open_.id).ballot_count == 1
 
 
-def test_outcome_is_cached_until_ballots_change(make_budget, make_user, make_area):
+def test_result_is_counted_once_and_again_only_when_ballots_change(make_budget, make_user,
+                                                                     make_area):
     area = make_area()
     budget = make_budget(costs=(600, 500, 400), rule="greedy")
     a, b, c = _ids(budget)
@@ -151,18 +153,52 @@ def test_outcome_is_cached_until_ballots_change(make_budget, make_user, make_are
         services.checkout(budget, person, ward_today())
     db.session.expire_all()
     budget = db.session.get(Budget, budget.id)
-    first = services.outcome(budget)
-    assert first["selected"] == ["1", "3"]
-    assert budget.outcome_version == budget.ballot_version
-    reasons = {r["project_id"]: r["reason"] for r in first["results"]}
+    assert services.current_result(budget) is None
+    job = wait_for_job(services.request_count(budget).id)
+    assert job.status == "done" and job.result["selected"] == ["1", "3"]
+    stored = services.current_result(budget)
+    assert stored.selected == ["1", "3"] and stored.rule == "greedy"
+    assert stored.scores == {"1": 2, "2": 1, "3": 1}
+    reasons = {r["project_id"]: r["reason"] for r in stored.outcome["results"]}
     assert reasons == {"1": "funded", "2": "skipped_does_not_fit", "3": "funded"}
+    assert services.request_count(budget) is None  # kept: nothing to count
     person = make_user(area=area)
     services.set_selection(budget, person, {b: None}, ward_today())
     services.checkout(budget, person, ward_today())
     db.session.expire_all()
     budget = db.session.get(Budget, budget.id)
-    assert budget.outcome_version != budget.ballot_version
-    assert services.outcome(budget)["results"][1]["votes"] in (1, 2)
+    assert services.current_result(budget) is None
+    wait_for_job(services.request_count(budget).id)
+    assert services.current_result(budget).scores["2"] == 2
+    assert db.session.scalar(select(func.count()).select_from(BudgetResult)) == 1
+
+
+def test_a_failed_count_is_not_retried_by_visits_but_staff_can_count_again(make_budget, make_user):
+    budget = make_budget(rule="greedy-threshold")  # no threshold: the count fails
+    failed = wait_for_job(services.request_count(budget).id)
+    assert failed.status == "failed" and "threshold" in failed.error
+    assert services.request_count(budget).id == failed.id
+    budget.threshold = 0
+    db.session.commit()
+    again = wait_for_job(services.request_count(budget, make_user(roles=("staff",)), again=True).id)
+    assert again.id != failed.id and again.status == "done"
+    assert services.current_result(budget) is not None
+
+
+def test_moving_a_process_into_its_results_phase_starts_the_count(make_budget, make_user):
+    from civic.spaces import services as spaces
+    from civic.spaces.models import Phase
+
+    budget = make_budget(rule="greedy")
+    process = budget.process
+    results = Phase(position=1, title="結果", starts_on=ward_today(), ends_on=ward_today(),
+                    results_published=True)
+    process.phases.append(results)
+    db.session.commit()
+    assert services.count_job(budget) is None
+    spaces.pin_phase(process, results.id, make_user(roles=("staff",)))
+    job = wait_for_job(services.count_job(budget).id)
+    assert job.status == "done" and services.current_result(budget) is not None
 
 
 def _threads(n, fn):
@@ -278,5 +314,8 @@ def test_demo_budget_counts(app, ctx):
     budget = db.session.scalar(select(Budget).join(Budget.process).where(
         Budget.process.has(slug="aobadai-budget-2026")))
     assert len(budget.projects) == 8 and budget.ballot_count == 10
-    outcome = services.outcome(budget)
+    services.count(budget.id)
+    outcome = services.current_result(budget).outcome
     assert outcome["selected"] and outcome["total_cost"] <= budget.amount
+    # ¥5,000,000 among 10 voters: tens of thousands of one-yen steps, a few runs of Equal Shares
+    assert outcome["details"]["add1_steps"] > 10_000 and outcome["details"]["add1_runs"] < 50

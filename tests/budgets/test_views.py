@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 from civic.budgets import services
 from civic.budgets.models import Ballot, Budget
 from civic.extensions import db
+from civic.jobs.models import Job
 from civic.timeutil import ward_today
-from tests.conftest import login
+from tests.conftest import csrf_token_from, login, wait_for_job
 
 
 def _ids(budget):
@@ -20,6 +21,15 @@ def test_budget_page_shows_bar_and_projects(client, make_budget, voter):
     html = client.get(f"/budgets/{budget.id}").get_data(as_text=True)
     assert '<meter id="ballot-meter"' in html and "事業1" in html
     assert 'name="project"' in html and "js/ballot.js" in html
+
+
+def test_ballot_instruction_is_printed_once(client, make_budget):
+    budget = make_budget(description="予算の範囲内で、実施してほしい事業を選んでください。")
+    html = client.get(f"/budgets/{budget.id}?lang=ja").get_data(as_text=True)
+    assert html.count("予算の範囲内で、実施してほしい事業を選んでください。") == 1
+    other = make_budget(description="公園と通学路の事業です。")
+    html = client.get(f"/budgets/{other.id}?lang=ja").get_data(as_text=True)
+    assert html.count("予算の範囲内で、実施してほしい事業を選んでください。") == 1
 
 
 def test_unverified_resident_is_sent_to_verification(client, make_budget, make_user):
@@ -55,6 +65,8 @@ def test_over_budget_keeps_selection_and_explains(client, make_budget, voter):
     assert 'role="alert"' in html
     assert re.search(rf'value="{b}"[^>]*checked', html) and re.search(rf'value="{a}"[^>]*checked', html)
     assert "1,100" in html  # the selection's cost, with the overrun
+    assert 'class="ballot-bar is-over"' in html  # red without JavaScript too
+    assert 'class="ballot-bar"' in client.get(f"/budgets/{budget.id}").get_data(as_text=True)
     db.session.expire_all()
     assert services.ballot_of(budget, voter).total_cost == 600
 
@@ -127,15 +139,69 @@ def _results_budget(make_budget, make_user, make_area):
     return budget
 
 
+def _counted_results(client, budget, query="?lang=en"):
+    """The results page: first 集計中 while a job counts, then the stored results."""
+    first = client.get(f"/budgets/{budget.id}/results{query}")
+    assert first.status_code == 200 and first.headers["Refresh"] == "5"
+    assert 'class="counting"' in first.get_data(as_text=True)
+    wait_for_job(services.count_job(budget).id)
+    return client.get(f"/budgets/{budget.id}/results{query}").get_data(as_text=True)
+
+
 def test_results_page_explains_every_project(client, make_budget, make_user, make_area):
     budget = _results_budget(make_budget, make_user, make_area)
-    html = client.get(f"/budgets/{budget.id}/results?lang=en").get_data(as_text=True)
+    html = _counted_results(client, budget)
     reasons = re.findall(r'data-reason="([a-z_]+)"', html)
     assert reasons == ["funded", "funded", "skipped_does_not_fit", "no_votes"]
-    assert "<svg" in html and "funded-line" in html
-    assert "Not funded: it costs 500" in html or "Not funded" in html
+    assert 'class="chart-label">事業1<' in html and "funded-line" in html and "<text" not in html
+    assert "Not funded: it costs ¥500" in html
+    assert 'class="counting"' not in html
+    assert services.current_result(budget).selected == ["1", "3"]
+
+
+def test_chart_labels_get_furigana(client, make_budget, make_user, make_area):
+    budget = _results_budget(make_budget, make_user, make_area)
+    _counted_results(client, budget, query="")
+    client.post("/furigana", data={"furigana": "on", "next": "/"})
+    html = client.get(f"/budgets/{budget.id}/results").get_data(as_text=True)
+    label = re.search(r'<span class="chart-label">(.*?)</span>', html).group(1)
+    assert "<ruby>事業<rt>じぎょう</rt></ruby>" in label
+
+
+def test_results_are_counted_once_and_kept(client, make_budget, make_user, make_area):
+    budget = _results_budget(make_budget, make_user, make_area)
+    _counted_results(client, budget)
+    computed = services.current_result(budget).computed_at
+    again = client.get(f"/budgets/{budget.id}/results")
+    assert "Refresh" not in again.headers
     db.session.expire_all()
-    assert db.session.get(Budget, budget.id).outcome_json is not None
+    assert services.current_result(budget).computed_at == computed
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 1
+
+
+def test_results_page_names_the_tied_projects(client, make_budget, make_user, make_area):
+    area = make_area()
+    budget = make_budget(costs=(500, 500, 100), features=("ballots_open", "results_published"))
+    a, b, _c = _ids(budget)
+    for picks in ([a], [b]):
+        person = make_user(area=area)
+        services.set_selection(budget, person, dict.fromkeys(picks), ward_today())
+        services.checkout(budget, person, ward_today())
+    html = _counted_results(client, budget)
+    assert "“事業1” and “事業2” had the same score; the lower project number came first: “事業1”." in html
+
+
+def test_staff_count_again(client, make_budget, make_user, make_area):
+    budget = _results_budget(make_budget, make_user, make_area)
+    _counted_results(client, budget)
+    first = services.count_job(budget).id
+    login(client, make_user(roles=("staff",)))
+    page = client.get(f"/budgets/{budget.id}/results").get_data(as_text=True)
+    response = client.post(f"/budgets/{budget.id}/results/recount",
+                           data={"csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    again = wait_for_job(services.count_job(budget).id)
+    assert again.id != first and again.status == "done"
 
 
 def test_results_hidden_until_published(client, make_budget):
@@ -148,9 +214,10 @@ def test_receipt_check_on_results_page(client, make_budget, make_user, make_area
     person = make_user(area=make_area())
     services.set_selection(budget, person, {_ids(budget)[3]: None}, ward_today())
     code = services.checkout(budget, person, ward_today())
+    _counted_results(client, budget)
     html = client.post(f"/budgets/{budget.id}/receipt/check", data={"code": code}).get_data(
         as_text=True)
-    assert 'role="status"' in html and "no-counted" not in html
+    assert "This receipt belongs to a ballot that was counted." in html
     bad = client.post(f"/budgets/{budget.id}/receipt/check", data={"code": "XXXX-XXXX-XXXX"})
     assert bad.status_code == 200
 
