@@ -198,6 +198,7 @@ CASES = [
     C("budgets.check_receipt", "POST", EVERYONE, budget_id="w.budget", keeps=True),
     # Notifications: one for the author
     C("healthz", "GET", EVERYONE),
+    C("favicon", "GET", EVERYONE),
     C("notifications.index", "GET", SIGNED_IN),
     C("notifications.open_", "GET", {AUTHOR}, notification_id="w.notification"),
     C("notifications.mark_read", "POST", {AUTHOR}, notification_id="w.notification"),

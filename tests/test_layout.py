@@ -56,3 +56,16 @@ def test_the_bell_counts_down_when_read(client, make_user):
     assert '<span class="count" aria-hidden="true">1</span>' in client.get("/").text
     client.post("/notifications/read")
     assert 'class="count"' not in client.get("/").text
+
+
+def test_the_site_icon_is_served_and_cached_for_a_week(client):
+    page = client.get("/accessibility").text
+    assert re.search(r'<link rel="icon" href="/static/favicon\.svg[^"]*" type="image/svg\+xml">',
+                     page)
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file's signature
+    assert icon.cache_control.max_age == 7 * 24 * 3600
+    svg = client.get("/static/favicon.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
