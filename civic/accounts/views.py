@@ -101,6 +101,8 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.home"))
     form = RegisterForm()
+    # Where the person was going (a residency QR's /verify?code=…): a hidden field of the form.
+    next_page = safe_next(request.values.get("next"), "")
     if request.method == "GET":
         from civic.i18n import ui_language
 
@@ -110,8 +112,9 @@ def register():
                                  form.locale.data)
         _start_session(user)
         flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
-        return redirect(url_for("accounts.verify"))
-    return render_template("accounts/register.html", form=form), 200 if not form.errors else 422
+        return redirect(next_page or url_for("accounts.verify"))
+    return render_template("accounts/register.html", form=form, next_page=next_page), (
+        200 if not form.errors else 422)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -120,6 +123,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.home"))
     form = LoginForm()
+    next_page = safe_next(request.args.get("next"), "")
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data)
@@ -128,9 +132,10 @@ def login():
         else:
             if user is not None:
                 _start_session(user)
-                return redirect(safe_next(request.args.get("next"), url_for("spaces.home")))
+                return redirect(next_page or url_for("spaces.home"))
             form.password.errors.append(_("The email address or password is not correct."))
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/login.html", form=form, next_page=next_page), (
+        200 if not form.errors else 422)
 
 
 @bp.post("/logout")

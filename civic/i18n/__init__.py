@@ -167,8 +167,12 @@ def yen(amount) -> str:
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
-    """Only same-site paths may be redirected to (no open redirects)."""
-    if not target:
+    """Only same-site paths may be redirected to (no open redirects).
+
+    Browsers read a backslash as a slash (``/\\evil.example`` is ``//evil.example``) and drop
+    tabs and newlines inside addresses, so a path holding any of them is refused too.
+    """
+    if not target or "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

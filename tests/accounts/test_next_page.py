@@ -1,0 +1,71 @@
+"""A newcomer who scans a residency QR comes back to the code after registering."""
+
+import html
+import re
+from urllib.parse import unquote
+
+import pytest
+
+from civic.i18n import safe_next
+
+NEW_PERSON = {"email": "tenkyo@example.jp", "display_name": "転入者", "password": "long enough pw",
+              "confirm": "long enough pw", "locale": "ja"}
+
+
+def _register_form(page: str) -> str:
+    return re.search(r'<form method="post" novalidate class="stack">.*?</form>', page, re.S).group(0)
+
+
+def _hrefs(page: str, path: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(rf'href="({re.escape(path)}[^"]*)"', page)]
+
+
+def test_the_code_from_a_qr_survives_login_and_registration(client, ctx):
+    scanned = client.get("/verify?code=ABCD-EFGH-JKMN")
+    assert scanned.status_code == 302
+    login_url = scanned.headers["Location"]
+    login_page = client.get(login_url).text
+    (register_link,) = _hrefs(login_page, "/register?")
+    assert unquote(register_link) == "/register?next=/verify?code=ABCD-EFGH-JKMN"
+
+    register_page = client.get(register_link).text
+    assert '<input type="hidden" name="next" value="/verify?code=ABCD-EFGH-JKMN">' in register_page
+    assert "/verify?code=ABCD-EFGH-JKMN" in unquote(_hrefs(register_page, "/login?")[0])
+
+    # The form posts to /register itself; the hidden field carries where to go.
+    registered = client.post("/register", data={**NEW_PERSON, "next": "/verify?code=ABCD-EFGH-JKMN"})
+    assert registered.status_code == 302
+    assert registered.headers["Location"] == "/verify?code=ABCD-EFGH-JKMN"
+    verify_page = client.get(registered.headers["Location"]).text
+    assert 'value="ABCD-EFGH-JKMN"' in verify_page
+
+
+def test_a_failed_registration_keeps_where_to_go(client, ctx):
+    page = client.post("/register", data={**NEW_PERSON, "confirm": "other",
+                                          "next": "/verify?code=ABCD"})
+    assert page.status_code == 422
+    assert '<input type="hidden" name="next" value="/verify?code=ABCD">' in page.text
+
+
+def test_without_next_registration_goes_to_verification(client, ctx):
+    assert 'name="next"' not in _register_form(client.get("/register").text)
+    registered = client.post("/register", data=NEW_PERSON)
+    assert registered.headers["Location"] == "/verify"
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/", "/\\evil.example/", "\\\\evil.example",
+    "/\t/evil.example", "javascript:alert(1)", "verify",
+])
+def test_other_sites_are_never_carried_or_redirected_to(client, ctx, target):
+    assert safe_next(target, "") == ""
+    login_page = client.get("/login", query_string={"next": target}).text
+    assert _hrefs(login_page, "/register?") == []
+    register_page = client.get("/register", query_string={"next": target}).text
+    assert 'name="next"' not in _register_form(register_page)
+    registered = client.post("/register", data={**NEW_PERSON, "next": target})
+    assert registered.headers["Location"] == "/verify"
+
+
+def test_same_site_paths_pass():
+    assert safe_next("/processes/x?tab=1#c", "") == "/processes/x?tab=1#c"
