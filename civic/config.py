@@ -79,6 +79,10 @@ class Config:
     CIVIC_COMMENT_EDIT_MINUTES = 15
     CIVIC_MODERATION_HIDE_AFTER = 3
     CIVIC_PROPOSAL_IMAGE_MAX_BYTES = 2 * 1024 * 1024
+    # A proposal's public history names who took each step. A ward that answers as an office
+    # rather than as its staff members sets the office here (e.g. "区民協働課"): steps taken by
+    # staff then show it instead of the person's display name.
+    CIVIC_HISTORY_OFFICE = None
 
 
 class ProductionConfig(Config):

@@ -62,6 +62,15 @@ STEP_LABELS = {
     "start": _l("Agreement signed: start the project"),
     "interim_report": _l("File the interim report"), "final_report": _l("File the final report"),
 }
+# A proposal's history, one entry per event (services.HISTORY_EVENTS).
+EVENT_LABELS = {
+    "submit": _l("Submitted for prior consultation"), "consult": _l("Prior consultation started"),
+    "publish": _l("Made public"), "evaluate": _l("Review started"), "accept": _l("Accepted"),
+    "reject": _l("Not accepted"), "withdraw": _l("Withdrawn"),
+    "start": _l("Agreement signed, project started"),
+    "interim_report": _l("Interim report filed"), "final_report": _l("Final report filed"),
+    "revised": _l("Revised"), "reviewed": _l("Scored by a reviewer"),
+}
 REPORT_STEPS = ("interim_report", "final_report")
 UPDATE_LABELS = {"update": _l("Progress update"), "interim": _l("Interim report"),
                  "final": _l("Final report")}
@@ -295,7 +304,10 @@ def show(proposal_id: int):
                    else [])
         return {"head": str(macro("head")(proposal)),
                 "body": str(macro("body")(proposal, updates, UPDATE_LABELS)),
-                "history": str(macro("history")(proposal, services.history(proposal)))}
+                "history": str(macro("history")(proposal, [
+                    (event, EVENT_LABELS[event.action.removeprefix("proposal.")],
+                     services.shown_as_office(event, proposal))
+                    for event in services.history(proposal)]))}
 
     parts = caching.fragment("proposals.show", (proposal.id,), SHOW_TABLES, render_parts)
     return render_template(
