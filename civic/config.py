@@ -39,6 +39,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": 3600}
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # Longest path and query answered (else a translated 414): under gunicorn's largest
+    # --limit-request-line (8190), which README's production command sets.
+    CIVIC_MAX_URL_LENGTH = 8000
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

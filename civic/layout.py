@@ -35,7 +35,10 @@ def page_chrome() -> dict[str, Markup]:
 
     pieces = caching.fragment("layout.chrome", (signed_in, links, unread, japanese, furigana),
                               (), render)
-    here = str(escape(request.full_path.rstrip("?")))
+    here = request.full_path.rstrip("?")
+    if len(here) > current_app.config["CIVIC_MAX_URL_LENGTH"]:  # the 414 page: not back there
+        here = request.script_root + "/"
+    here = str(escape(here))
     return {name: Markup(caching.fill_csrf(html).replace(caching.slot("here"), here))  # noqa: S704  # nosec B704
             for name, html in pieces.items()}
 

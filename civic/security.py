@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -46,7 +46,15 @@ def _refuse_nul() -> None:
             abort(400)
 
 
+def _refuse_long_addresses() -> None:
+    """No page of ours has an address this long: a translated 414 (with the way back) before
+    anything reads the query, rather than a server's bare one a little later."""
+    if len(request.full_path) > current_app.config["CIVIC_MAX_URL_LENGTH"]:
+        abort(414)
+
+
 def init_app(app):
+    app.before_request(_refuse_long_addresses)
     app.before_request(_refuse_nul)
     if app.config.get("CIVIC_PROXY_FIX"):
         # Behind one trusted proxy (nginx): take the client address and scheme from it, so

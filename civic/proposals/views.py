@@ -74,7 +74,11 @@ EVENT_LABELS = {
 REPORT_STEPS = ("interim_report", "final_report")
 UPDATE_LABELS = {"update": _l("Progress update"), "interim": _l("Interim report"),
                  "final": _l("Final report")}
+# Longer queries are cut; the search boxes say so with maxlength, so that no browser builds
+# an address longer than servers accept from a pasted text.
+SEARCH_QUERY_MAX = 100
 bp.app_template_global("proposal_state_labels")(lambda: STATE_LABELS)
+bp.add_app_template_global(SEARCH_QUERY_MAX, "search_query_max")
 bp.app_template_filter("markdown")(lambda source: Markup(markdown.render(source)))  # noqa: S704 - nh3-cleaned  # nosec B704
 bp.app_template_filter("plain")(markdown.plain)
 
@@ -179,7 +183,7 @@ def index(slug: str):
 
 @bp.get("/proposals/search")
 def search():
-    query = (request.args.get("q") or "").strip()[:100]
+    query = (request.args.get("q") or "").strip()[:SEARCH_QUERY_MAX]
     process = None
     if request.args.get("process"):
         process = visible_process_or_404(request.args["process"])
