@@ -3,6 +3,8 @@
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import NumberRange as _NumberRange
 
+from civic.extensions import csrf
+
 # Ids and counts from requests must fit the database's integer columns: PostgreSQL refuses to
 # compare a larger number with them (out of range), and the request would fail with a 500
 # instead of a "not found" or the form's message.
@@ -41,3 +43,15 @@ class NumberRange(_NumberRange):
             finally:
                 field.data = data
         return super().__call__(form, field)
+
+
+def form_checks_csrf(view):
+    """For a view that changes nothing on a POST unless its FlaskForm validates: the form checks
+    the CSRF token instead of the app-wide check.
+
+    The app-wide check answers a stale token (the session ended, or a sign-in in another tab
+    renewed it) with an error page, and what the person typed is lost. The form's own check
+    makes it one more validation error: the form comes back with the text, a fresh token and a
+    message (``_forms.html``'s error summary). The token is checked as strictly either way.
+    """
+    return csrf.exempt(view)

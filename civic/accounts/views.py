@@ -40,6 +40,7 @@ from civic.accounts.models import ROLES, User
 from civic.accounts.permissions import can, permission_required
 from civic.audit.services import record
 from civic.extensions import db, limiter, login_manager
+from civic.forms import form_checks_csrf
 from civic.i18n import forget_language, safe_next
 from civic.moderation import services as moderation
 from civic.spaces.models import Area, StaffArea
@@ -97,6 +98,7 @@ def _start_session(user: User) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@form_checks_csrf
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.home"))
@@ -119,6 +121,7 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@form_checks_csrf
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.home"))
@@ -151,6 +154,7 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
+@form_checks_csrf
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -170,6 +174,7 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@form_checks_csrf
 def reset_password(token: str):
     user = services.user_for_reset_token(token)
     if user is None:
@@ -186,6 +191,7 @@ def reset_password(token: str):
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@form_checks_csrf
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
@@ -248,6 +254,7 @@ def delete_account():
 @bp.route("/verify", methods=["GET", "POST"])
 @login_required
 @limiter.limit("10 per hour", methods=["POST"])
+@form_checks_csrf
 def verify():
     form = ResidencyCodeForm()
     if request.method == "GET" and request.args.get("code"):

@@ -26,7 +26,7 @@ from civic.caching import services as caching
 from civic.comments import services as comments
 from civic.comments import views as comment_views
 from civic.extensions import db, limiter, person_or_address
-from civic.forms import db_int
+from civic.forms import db_int, form_checks_csrf
 from civic.i18n import content_language_name
 from civic.i18n.content import CONTENT_LANGUAGES
 from civic.moderation import services as moderation
@@ -243,6 +243,7 @@ def _save_form(form, proposal, template_args):
 @bp.route("/processes/<slug>/proposals/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit("20 per hour", methods=["POST"], key_func=person_or_address)
+@form_checks_csrf
 def new(slug: str):
     process = visible_process_or_404(slug)
     require("proposal.create", process)
@@ -258,6 +259,7 @@ def new(slug: str):
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 @limiter.limit("60 per hour", methods=["POST"], key_func=person_or_address)
+@form_checks_csrf
 def edit(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require("proposal.edit", proposal)
@@ -373,6 +375,7 @@ def support(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/consultation", methods=["GET", "POST"])
 @login_required
 @limiter.limit("30 per hour", methods=["POST"], key_func=person_or_address)
+@form_checks_csrf
 def consultation(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require("proposal.consult", proposal)
@@ -415,6 +418,7 @@ def review(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/updates/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit("30 per hour", methods=["POST"], key_func=person_or_address)
+@form_checks_csrf
 def new_update(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require("proposal.report_progress", proposal)
