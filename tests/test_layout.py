@@ -69,3 +69,19 @@ def test_the_site_icon_is_served_and_cached_for_a_week(client):
     assert icon.cache_control.max_age == 7 * 24 * 3600
     svg = client.get("/static/favicon.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+
+
+def test_the_header_is_one_row_and_a_menu_with_a_drawn_bell(client, make_user):
+    login(client, make_user(roles=("staff",)))
+    page = client.get("/accessibility").text
+    header = re.search(r'<header class="site-header">.*?</header>', page, re.S).group(0)
+    assert "🔔" not in header
+    row, menu = header.split('<details class="menu">', 1)
+    assert re.search(r'<a class="bell" href="/notifications"><svg [^>]*aria-hidden="true"', row)
+    assert "お知らせ" in row  # the bell's name, for screen readers and wide screens
+    # Everything else is in the menu, which needs no JavaScript to open.
+    for part in ('href="/processes"', 'href="/staff"', 'action="/logout"', 'id="lang-select"',
+                 'action="/furigana"'):
+        assert part in menu and part not in row, part
+    assert "<summary>" in menu and "メニュー</summary>" in menu
+    assert "<script" not in header

@@ -1,4 +1,5 @@
 """ふりがな on tricky input: okurigana, mixed scripts, numbers, HTML, links, attributes, ruby."""
+
 import re
 
 import pytest
