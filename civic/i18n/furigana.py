@@ -97,7 +97,9 @@ def _words(text: str) -> list[tuple[str, str]]:
 
     After a name janome may read a word it knows as a row of suffixes: 青葉台町会 comes out as
     青葉台 + 町 (まち) + 会 (かい), not 町会 (ちょうかい). Two or three kanji suffixes in a row are
-    read as the one word janome has for them, when it has one; every other split is janome's.
+    read as the one word janome has for them, when it has one. A kanji suffix then joins the
+    kanji word before it (公開 + 中 → 公開中, こうかいちゅう): one ruby per word, whose kanji the
+    browser keeps together.
     """
     tokens = _tokens(text)
     words = []
@@ -113,7 +115,13 @@ def _words(text: str) -> list[tuple[str, str]]:
                     taken = end - i
                     break
         if taken == 1:
-            words.append((tokens[i].surface, tokens[i].reading))
+            surface, reading = tokens[i].surface, tokens[i].reading
+            if (words and _is_suffix(tokens[i]) and _KANJI_ONLY.fullmatch(surface)
+                    and _KANJI_ONLY.fullmatch(words[-1][0]) and reading not in (None, "*")
+                    and words[-1][1] not in (None, "*")):
+                words[-1] = (words[-1][0] + surface, words[-1][1] + reading)
+            else:
+                words.append((surface, reading))
         i += taken
     return words
 

@@ -100,9 +100,11 @@ def test_words_janome_knows_keep_their_reading_after_a_name(text, word):
     assert ("町", "まち") not in pieces and "".join(base for base, _ in pieces) == text
 
 
-def test_other_splits_stay_janomes():
-    assert annotate("公開中") == (("公開", "こうかい"), ("中", "ちゅう"))
-    assert annotate("自治会") == (("自治", "じち"), ("会", "かい"))
+def test_a_kanji_suffix_joins_its_word():
+    assert annotate("公開中") == (("公開中", "こうかいちゅう"),)
+    assert annotate("自治会の活動") == (("自治会", "じちかい"), ("の", None), ("活動", "かつどう"))
+    assert annotate("4月の町会") == (("4", None), ("月", "がつ"), ("の", None),
+                                   ("町会", "ちょうかい"))
 
 
 def test_a_state_badge_never_breaks_between_its_readings():
@@ -111,3 +113,5 @@ def test_a_state_badge_never_breaks_between_its_readings():
     css = (Path(__file__).resolve().parents[2] / "civic" / "static" / "css" / "civic.css").read_text()
     badge = re.search(r"^\.state \{([^}]*)\}", css, re.M).group(1)
     assert "white-space: nowrap" in badge
+    # A reading wider than its word must not spread the word's kanji apart (町 会).
+    assert re.search(r"^ruby \{ ruby-align: center; \}", css, re.M)
