@@ -89,3 +89,22 @@ def test_actions_without_a_form_still_get_the_error_page(csrf_app, make_user, ma
     assert response.status_code == 400
     assert "フォームの有効期限が切れました" in response.text
     assert client.post("/logout", data={}).status_code == 400
+
+
+def test_the_comment_forms_on_a_page_send_the_token_their_form_checks(
+        csrf_app, make_user, make_area, make_process, make_proposal):
+    import re
+
+    area = make_area()
+    process = make_process(features=("proposals_open", "comments_open"))
+    author = make_user(area=area)
+    proposal = make_proposal(process, author)
+    client = _signed_in(csrf_app, author)
+    page = client.get(f"/proposals/{proposal.id}").text
+    form = re.search(r'<form method="post" class="stack comment-form".*?</form>', page, re.S).group(0)
+    token = re.search(r'<input type="hidden" name="([\w-]+)" value="([^"]+)">', form)
+    assert token.group(1) == "comment-csrf_token"
+    posted = client.post(f"/comments/proposal/{proposal.id}",
+                         data={"comment-body": "ページのフォームから", token.group(1): token.group(2)})
+    assert posted.status_code == 302
+    assert _count(Comment) == 1
