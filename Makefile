@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app civic
+# Where `make run` listens; both may come from the environment (PORT=8000 make run).
+HOST ?= 127.0.0.1
+PORT ?= 5000
 APT_PACKAGES := chromium postgresql redis-server fonts-noto-cjk
 
 .PHONY: run test install install-dev lock system-deps translations translations-update lint security bench clean
@@ -10,7 +13,7 @@ APT_PACKAGES := chromium postgresql redis-server fonts-noto-cjk
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev system-deps translations
 	$(BIN)/ruff check civic tests bench

@@ -51,6 +51,9 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     # Routes marked @body_limit("…") accept more (civic.uploads): a 100,000-answer survey export.
     CIVIC_THEMES_MAX_UPLOAD = 64 * 1024 * 1024
+    # Longest path and query answered (else a translated 414): under gunicorn's largest
+    # --limit-request-line (8190), which README's production command sets.
+    CIVIC_MAX_URL_LENGTH = 8000
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -99,6 +102,10 @@ class Config:
     CIVIC_COMMENT_EDIT_MINUTES = 15
     CIVIC_MODERATION_HIDE_AFTER = 3
     CIVIC_PROPOSAL_IMAGE_MAX_BYTES = 2 * 1024 * 1024
+    # A proposal's public history names who took each step. A ward that answers as an office
+    # rather than as its staff members sets the office here (e.g. "区民協働課"): steps taken by
+    # staff then show it instead of the person's display name.
+    CIVIC_HISTORY_OFFICE = None
 
 
 class ProductionConfig(Config):

@@ -16,6 +16,9 @@ MESSAGES = {
     404: (_l("Page not found"), _l("The page you are looking for does not exist or has moved.")),
     405: (_l("Not allowed"), _l("This action cannot be done this way.")),
     413: (_l("Too large"), _l("What you sent is too large. Please send a smaller file or text.")),
+    414: (_l("Address too long"),
+          _l("The address of this page is too long. If you were searching, please search with "
+             "fewer words.")),
     429: (_l("Too many requests"),
           _l("You have tried too often. Please wait a moment and try again.")),
     500: (_l("Something went wrong"),

@@ -12,6 +12,8 @@ from wtforms import HiddenField
 from wtforms.validators import AnyOf, ValidationError
 from wtforms.validators import NumberRange as _NumberRange
 
+from civic.extensions import csrf
+
 # What the database's columns hold: ids, counts and other ``Integer`` columns (PostgreSQL's
 # 32-bit ``integer``), money in ``BigInteger`` columns, ``Float`` ones. PostgreSQL refuses a
 # larger number (out of range), SQLite one beyond 64 bits (too large to convert): the request
@@ -90,3 +92,15 @@ def confirmation(form: ConfirmForm, *, heading: str, consequence: str, button: s
     """The confirmation page of a destructive action; it works without JavaScript."""
     return render_template("_confirm.html", form=form, heading=heading, consequence=consequence,
                            button=button, back=back)
+
+
+def form_checks_csrf(view):
+    """For a view that changes nothing on a POST unless its FlaskForm validates: the form checks
+    the CSRF token instead of the app-wide check.
+
+    The app-wide check answers a stale token (the session ended, or a sign-in in another tab
+    renewed it) with an error page, and what the person typed is lost. The form's own check
+    makes it one more validation error: the form comes back with the text, a fresh token and a
+    message (``_forms.html``'s error summary). The token is checked as strictly either way.
+    """
+    return csrf.exempt(view)

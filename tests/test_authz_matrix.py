@@ -256,6 +256,7 @@ CASES = [
     C("budgets.recount", "POST", STAFF_ONLY, budget_id="w.budget"),
     # Notifications: one for the author
     C("healthz", "GET", EVERYONE),
+    C("favicon", "GET", EVERYONE),
     C("notifications.index", "GET", SIGNED_IN),
     C("notifications.show", "GET", {AUTHOR}, notification_id="w.notification"),
     C("notifications.open_", "POST", {AUTHOR}, notification_id="w.notification"),

@@ -56,3 +56,32 @@ def test_the_bell_counts_down_when_read(client, make_user):
     assert '<span class="count" aria-hidden="true">1</span>' in client.get("/").text
     client.post("/notifications/read")
     assert 'class="count"' not in client.get("/").text
+
+
+def test_the_site_icon_is_served_and_cached_for_a_week(client):
+    page = client.get("/accessibility").text
+    assert re.search(r'<link rel="icon" href="/static/favicon\.svg[^"]*" type="image/svg\+xml">',
+                     page)
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file's signature
+    assert icon.cache_control.max_age == 7 * 24 * 3600
+    svg = client.get("/static/favicon.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+
+
+def test_the_header_is_one_row_and_a_menu_with_a_drawn_bell(client, make_user):
+    login(client, make_user(roles=("staff",)))
+    page = client.get("/accessibility").text
+    header = re.search(r'<header class="site-header">.*?</header>', page, re.S).group(0)
+    assert "🔔" not in header
+    row, menu = header.split('<details class="menu">', 1)
+    assert re.search(r'<a class="bell" href="/notifications"><svg [^>]*aria-hidden="true"', row)
+    assert "お知らせ" in row  # the bell's name, for screen readers and wide screens
+    # Everything else is in the menu, which needs no JavaScript to open.
+    for part in ('href="/processes"', 'href="/staff"', 'action="/logout"', 'id="lang-select"',
+                 'action="/furigana"'):
+        assert part in menu and part not in row, part
+    assert "<summary>" in menu and "メニュー</summary>" in menu
+    assert "<script" not in header

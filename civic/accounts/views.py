@@ -47,7 +47,7 @@ from civic.accounts.models import ROLES, User
 from civic.accounts.permissions import can, permission_required
 from civic.audit.services import record
 from civic.extensions import db, limiter, login_manager
-from civic.forms import ConfirmForm, confirmation
+from civic.forms import ConfirmForm, confirmation, form_checks_csrf
 from civic.i18n import forget_language, safe_next
 from civic.moderation import services as moderation
 from civic.security import no_store
@@ -120,10 +120,13 @@ def _start_session(user: User) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@form_checks_csrf
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.home"))
     form = RegisterForm()
+    # Where the person was going (a residency QR's /verify?code=…): a hidden field of the form.
+    next_page = safe_next(request.values.get("next"), "")
     if request.method == "GET":
         from civic.i18n import ui_language
 
@@ -135,16 +138,20 @@ def register():
         flash(_("Thank you. We have sent a message to %(email)s. Please open the link in it to "
                 "confirm your address, then log in.", email=services.normalise_email(
                     form.email.data)), "success")
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/register.html", form=form), 200 if not form.errors else 422
+        # Signing in comes next (registering signs nobody in): it goes on to where they were.
+        return redirect(url_for("accounts.login", next=next_page or None))
+    return render_template("accounts/register.html", form=form, next_page=next_page), (
+        200 if not form.errors else 422)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@form_checks_csrf
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.home"))
     form = LoginForm()
+    next_page = safe_next(request.args.get("next"), "")
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data,
@@ -160,9 +167,10 @@ def login():
                 if user.has_role(*services.OFFICIAL_ROLES):  # and without two-step sign-in
                     flash(_("Your role lets you change what residents see. Please protect your "
                             "account with two-step sign-in."), "info")
-                return redirect(safe_next(request.args.get("next"), url_for("spaces.home")))
+                return redirect(next_page or url_for("spaces.home"))
             form.password.errors.append(_("The email address or password is not correct."))
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/login.html", form=form, next_page=next_page), (
+        200 if not form.errors else 422)
 
 
 @bp.post("/logout")
@@ -242,6 +250,7 @@ def confirmed_before_contributing():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
+@form_checks_csrf
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -257,6 +266,7 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@form_checks_csrf
 def reset_password(token: str):
     user = services.user_for_reset_token(token)
     if user is None:
@@ -274,6 +284,7 @@ def reset_password(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @no_store
 @login_required
+@form_checks_csrf
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
@@ -339,6 +350,7 @@ def delete_account():
 @bp.route("/verify", methods=["GET", "POST"])
 @login_required
 @limiter.limit("10 per hour", methods=["POST"])
+@form_checks_csrf
 def verify():
     form = ResidencyCodeForm()
     if request.method == "GET" and request.args.get("code"):

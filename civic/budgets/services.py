@@ -48,12 +48,13 @@ def money(amount, currency: str = "JPY") -> str:
     from babel.numbers import format_currency
     from flask_babel import get_locale
 
-    locale = str(get_locale() or "ja")
-    if currency == "JPY" and locale.startswith("ja"):
-        return format_currency(amount, "JPY", locale="ja", format="#,##0円")
+    from civic.i18n import yen
+
+    if currency == "JPY":
+        return yen(amount)  # as every other page writes yen
     if not currency:
         return f"{amount:,}"
-    return format_currency(amount, currency, locale=locale)
+    return format_currency(amount, currency, locale=str(get_locale() or "ja"))
 
 
 # Budgets and projects ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from civic.caching import services as caching
@@ -184,8 +184,9 @@ class ThreadPage:
     sort: str
     page: int
     pages: int
-    total: int  # top-level threads
+    total: int  # top-level threads, what the pages count
     threads: list[Comment]
+    comments_total: int = 0  # every comment not deleted, replies too: what lists call comments
     target: tuple = (None, None)  # (registry entry, object) for permission checks
     replies: dict[int, list[Comment]] = field(default_factory=dict)
     my_votes: dict[int, int] = field(default_factory=dict)
@@ -208,8 +209,12 @@ def thread_page(target_type: str, target_id: int, sort: str | None = "oldest", p
     except (TypeError, ValueError):
         page = 1
     where = (Comment.target_type == target_type, Comment.target_id == target_id)
-    total = db.session.scalar(select(func.count()).select_from(Comment)
-                              .where(*where, Comment.parent_id.is_(None)))
+    # Lists count every comment that was not deleted (the target's counter); the pages of
+    # threads need the number of threads, deleted placeholders included. Both in one query.
+    total, comments_total = db.session.execute(
+        select(func.count(case((Comment.parent_id.is_(None), 1))),
+               func.count(case((Comment.deleted_at.is_(None), 1))))
+        .select_from(Comment).where(*where)).one()
     order = {
         "oldest": (Comment.created_at, Comment.id),
         "newest": (Comment.created_at.desc(), Comment.id.desc()),
@@ -221,7 +226,7 @@ def thread_page(target_type: str, target_id: int, sort: str | None = "oldest", p
                                  .order_by(*order).limit(per_page)
                                  .offset((page - 1) * per_page)).all()
     result = ThreadPage(target_type, target_id, sort, page, pages, total, list(threads),
-                        target=load_target(target_type, target_id))
+                        comments_total, target=load_target(target_type, target_id))
     if threads:
         replies = db.session.scalars(select(Comment).where(
             Comment.root_id.in_([c.id for c in threads])).order_by(Comment.created_at,

@@ -13,7 +13,7 @@ from civic.comments import services
 from civic.comments.forms import STANCE_LABELS, CommentForm, form_prefix
 from civic.comments.models import Comment
 from civic.extensions import db, limiter, person_or_address
-from civic.forms import db_int
+from civic.forms import db_int, form_checks_csrf
 from civic.moderation import services as moderation
 
 bp = Blueprint("comments", __name__)
@@ -110,6 +110,7 @@ def _back(url: str, comment_id: int | None = None):
 @bp.post("/comments/<target_type>/<int:target_id>")
 @login_required
 @limiter.limit("10 per minute;100 per hour", key_func=person_or_address)
+@form_checks_csrf
 def post(target_type: str, target_id: int):
     entry, obj = _url(target_type, target_id)
     require("comment.create", (entry, obj))
@@ -133,6 +134,7 @@ def post(target_type: str, target_id: int):
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @login_required
 @limiter.limit("30 per hour", methods=["POST"], key_func=person_or_address)
+@form_checks_csrf
 def edit(comment_id: int):
     comment, back = _comment_or_404(comment_id)
     require("comment.edit", comment)

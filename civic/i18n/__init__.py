@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from babel import Locale, support
 from babel.numbers import format_currency
 from flask import Blueprint, abort, current_app, g, has_request_context, redirect, request
-from flask_babel import Domain, get_babel, get_locale, refresh
+from flask_babel import Domain, format_date, format_time, get_babel, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -166,13 +166,27 @@ def yen(amount) -> str:
     return format_currency(amount, "JPY", locale=locale)
 
 
+def format_day(value) -> str:
+    """A date as every page writes it: Babel's medium date for the locale (4-digit year)."""
+    return format_date(value, "medium")
+
+
+def format_moment(value) -> str:
+    """A date and time as every page writes it: the medium date and the short time, joined as
+    the locale joins them (2026/12/02 23:26, Dec 2, 2026, 11:26 PM); the ward's time zone."""
+    glue = (get_locale() or Locale.parse("ja")).datetime_formats["medium"]
+    return glue.replace("{1}", format_day(value)).replace("{0}", format_time(value, "short"))
+
+
 def safe_next(target: str | None, fallback: str = "/") -> str:
     """Only same-site paths may be redirected to (no open redirects).
 
     A control character is never in a link one of our pages made, and a line break would end
     the Location header (werkzeug refuses it with a 500): such a target is a bad request.
+    Browsers read a backslash as a slash (``/\\evil.example`` is ``//evil.example``), so a
+    target holding one goes to the fallback.
     """
-    if not target:
+    if not target or "\\" in target:
         return fallback
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
         abort(400)
@@ -272,6 +286,10 @@ def init_app(app):
     app.after_request(_furigana_on_html)
     app.context_processor(_template_context)
     app.jinja_env.filters["yen"] = yen
+    # One way to write dates (and times) per locale; Flask-Babel's filters take a width, and
+    # its short formats write two-digit years.
+    app.jinja_env.filters["date"] = format_day
+    app.jinja_env.filters["datetime"] = format_moment
     # Globals, not context: macros imported without context (proposal cards) use them too.
     app.jinja_env.globals.update(content_lang=content_lang, written_in=written_in,
                                  content_language_name=content_language_name)

@@ -20,6 +20,7 @@ Piece = tuple[str, str | None]
 _KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006\u30f5\u30f6"
 _HAS_KANJI = re.compile(f"[{_KANJI}]")
 _KANJI_RUNS = re.compile(f"([{_KANJI}]+)")
+_KANJI_ONLY = re.compile(f"[{_KANJI}]+")
 _KANA = re.compile("[\u3041-\u309f\u30a1-\u30fa\u30fc]+")
 
 # janome reads a counter after a digit as a word on its own (4月 → ツキ); the counter readings.
@@ -79,6 +80,52 @@ def _tokens(text: str):
         return list(_tokenizer.tokenize(text))
 
 
+def _is_suffix(token) -> bool:
+    return token.part_of_speech.startswith("名詞,接尾")
+
+
+def _known_word(surface: str):
+    """The token janome reads ``surface`` as, when it knows it as one word with a reading."""
+    tokens = _tokens(surface)
+    if len(tokens) == 1 and tokens[0].reading not in (None, "*"):
+        return tokens[0]
+    return None
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """janome's (surface, reading) tokens, with its compound words kept whole.
+
+    After a name janome may read a word it knows as a row of suffixes: 青葉台町会 comes out as
+    青葉台 + 町 (まち) + 会 (かい), not 町会 (ちょうかい). Two or three kanji suffixes in a row are
+    read as the one word janome has for them, when it has one. A kanji suffix then joins the
+    kanji word before it (公開 + 中 → 公開中, こうかいちゅう): one ruby per word, whose kanji the
+    browser keeps together.
+    """
+    tokens = _tokens(text)
+    words = []
+    i = 0
+    while i < len(tokens):
+        taken = 1
+        for end in range(min(len(tokens), i + 3), i + 1, -1):
+            run = tokens[i:end]
+            if all(_is_suffix(t) and _KANJI_ONLY.fullmatch(t.surface) for t in run):
+                word = _known_word("".join(t.surface for t in run))
+                if word is not None:
+                    words.append((word.surface, word.reading))
+                    taken = end - i
+                    break
+        if taken == 1:
+            surface, reading = tokens[i].surface, tokens[i].reading
+            if (words and _is_suffix(tokens[i]) and _KANJI_ONLY.fullmatch(surface)
+                    and _KANJI_ONLY.fullmatch(words[-1][0]) and reading not in (None, "*")
+                    and words[-1][1] not in (None, "*")):
+                words[-1] = (words[-1][0] + surface, words[-1][1] + reading)
+            else:
+                words.append((surface, reading))
+        i += taken
+    return words
+
+
 @lru_cache(maxsize=8192)
 def annotate(text: str) -> tuple[Piece, ...]:
     """``text`` as (base, reading) pieces; reading is None where no ruby is wanted.
@@ -90,8 +137,7 @@ def annotate(text: str) -> tuple[Piece, ...]:
         return ((text, None),)
     pieces: list[Piece] = []
     after_digit = False
-    for token in _tokens(text):
-        surface, reading = token.surface, token.reading
+    for surface, reading in _words(text):
         if after_digit and surface in _COUNTERS:
             reading = _COUNTERS[surface]
         after_digit = surface.isdigit()

@@ -1,9 +1,11 @@
 """Reading answer CSV files: encoding detection, columns, preview (pure, no Flask).
 
-Encodings tried: UTF-8 with BOM, UTF-8, then CP932 (Shift_JIS as written by Excel on
-Windows).  Any problem -- undecodable bytes, a quote left open, a row with more fields
-than the header -- raises :class:`CsvImportError` naming the line; nothing partial is
-returned.
+Encodings tried: UTF-16 with BOM (Excel's 「Unicode テキスト」), UTF-8 with BOM, UTF-8, then CP932
+(Shift_JIS as written by Excel on Windows). Fields are separated by commas, or by tabs when the
+header row has more tabs than commas (「Unicode テキスト」 and 「テキスト (タブ区切り)」 are tab
+separated). Any problem -- undecodable bytes, a quote left open, a row with more fields than
+the header -- raises :class:`CsvImportError` naming the line and the kind of problem (``reason``,
+one of :data:`REASONS`, for pages to say in the reader's language); nothing partial is returned.
 """
 
 from __future__ import annotations
@@ -17,11 +19,30 @@ MAX_FIELD = 1_000_000  # characters; pasted long texts are fine, runaway quotes 
 TEXT_COLUMN_HINTS = ("text", "本文", "意見", "回答", "内容", "コメント", "comment", "answer", "body")
 
 
-class CsvImportError(ValueError):
-    """A CSV file could not be read.  ``line`` is 1-based (``None`` if unknown)."""
+# Each kind of problem (``CsvImportError.reason``) and how the command line says it.
+REASONS = {
+    "invalid_utf8": "invalid UTF-8 byte",
+    "invalid_utf16": "invalid UTF-16 text",
+    "undecodable": "cannot decode as UTF-8 or CP932 (Shift_JIS)",
+    "binary": "NUL byte (is this a binary file?)",
+    "empty": "the file is empty",
+    "empty_header": "the header row is empty",
+    "no_rows": "the file has a header but no rows",
+    "open_quote": "a quoted field is never closed",
+    "bad_quote": "a quotation mark inside a field is not doubled",
+    "field_too_long": f"a field is longer than {MAX_FIELD:,} characters",
+    "too_many_fields": "{fields} fields but the header has {columns}",
+    "no_column": "no column {column!r}; columns are {columns}",
+}
 
-    def __init__(self, message: str, line: int | None = None):
-        self.line = line
+
+class CsvImportError(ValueError):
+    """A CSV file could not be read.  ``line`` is 1-based (``None`` if unknown); ``reason`` is
+    a key of :data:`REASONS` and ``details`` fill its placeholders."""
+
+    def __init__(self, reason: str, line: int | None = None, **details):
+        self.reason, self.line, self.details = reason, line, details
+        message = REASONS[reason].format(**details)
         super().__init__(f"line {line}: {message}" if line else message)
 
 
@@ -29,11 +50,12 @@ class CsvImportError(ValueError):
 class CsvTable:
     columns: list[str]
     rows: list[dict[str, str]]
-    encoding: str  # "utf-8-sig" | "utf-8" | "cp932"
+    encoding: str  # "utf-16" | "utf-8-sig" | "utf-8" | "cp932"
+    delimiter: str = ","
 
     def column(self, name: str) -> list[str]:
         if name not in self.columns:
-            raise CsvImportError(f"no column {name!r}; columns are {self.columns}")
+            raise CsvImportError("no_column", column=name, columns=self.columns)
         return [r.get(name) or "" for r in self.rows]
 
 
@@ -46,12 +68,20 @@ def _read_bytes(source: str | os.PathLike | bytes) -> bytes:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Decode CSV bytes; return ``(text, encoding)``.  Raises CsvImportError on failure."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            line = data[:e.start].decode("utf-16", "replace").count("\n") + 1
+            raise CsvImportError("invalid_utf16", line) from None
+        return text, "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
         enc = "utf-8-sig"
         try:
             return data.decode(enc), enc
         except UnicodeDecodeError as e:
-            raise CsvImportError("invalid UTF-8 byte", _line_of(data, e.start)) from None
+            # The decoder's positions start after the 3-byte BOM.
+            raise CsvImportError("invalid_utf8", _line_of(data, e.start + 3)) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e_utf8:
@@ -60,13 +90,27 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as e:
             # The decoder that got further is most likely the file's real encoding.
             pos = max(e_utf8.start, e.start)
-            raise CsvImportError(
-                "cannot decode as UTF-8 or CP932 (Shift_JIS)", _line_of(data, pos)
-            ) from None
+            raise CsvImportError("undecodable", _line_of(data, pos)) from None
 
 
 def _line_of(data: bytes, pos: int) -> int:
     return data.count(b"\n", 0, pos) + 1
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """The kind of problem behind one of the csv module's (English-only) messages."""
+    message = str(error)
+    if "field larger than field limit" in message:
+        return "field_too_long"
+    if "unexpected end of data" in message:
+        return "open_quote"
+    return "bad_quote"
+
+
+def delimiter_of(text: str) -> str:
+    """Tabs when the header row has more tabs than commas, else commas."""
+    header = text.split("\n", 1)[0]
+    return "\t" if header.count("\t") > header.count(",") else ","
 
 
 def read_csv(source: str | os.PathLike | bytes, limit: int | None = None) -> CsvTable:
@@ -74,20 +118,21 @@ def read_csv(source: str | os.PathLike | bytes, limit: int | None = None) -> Csv
     text, enc = decode(_read_bytes(source))
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise CsvImportError("NUL byte (is this a binary or UTF-16 file?)", line)
+        raise CsvImportError("binary", line)
+    delimiter = delimiter_of(text)
     old = csv.field_size_limit()
     csv.field_size_limit(MAX_FIELD)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         try:
             header = next(reader)
         except StopIteration:
-            raise CsvImportError("the file is empty", 1) from None
+            raise CsvImportError("empty", 1) from None
         except csv.Error as e:
-            raise CsvImportError(str(e), reader.line_num or 1) from None
+            raise CsvImportError(_csv_problem(e), reader.line_num or 1) from None
         columns = [h.strip() for h in header]
         if not any(columns):
-            raise CsvImportError("the header row is empty", 1)
+            raise CsvImportError("empty_header", 1)
         seen = set()
         for i, c in enumerate(columns):
             if c in seen or not c:
@@ -101,19 +146,18 @@ def read_csv(source: str | os.PathLike | bytes, limit: int | None = None) -> Csv
             except StopIteration:
                 break
             except csv.Error as e:
-                raise CsvImportError(str(e), start) from None
+                raise CsvImportError(_csv_problem(e), start) from None
             if not rec or not any(x.strip() for x in rec):
                 continue  # blank line
             if len(rec) > len(columns):
-                raise CsvImportError(
-                    f"{len(rec)} fields but the header has {len(columns)}", start
-                )
+                raise CsvImportError("too_many_fields", start, fields=len(rec),
+                                     columns=len(columns))
             rows.append(dict(zip(columns, rec + [""] * (len(columns) - len(rec)), strict=True)))
             if limit is not None and len(rows) >= limit:
                 break
     finally:
         csv.field_size_limit(old)
-    return CsvTable(columns, rows, enc)
+    return CsvTable(columns, rows, enc, delimiter)
 
 
 def list_columns(source: str | os.PathLike | bytes) -> list[str]:

@@ -17,8 +17,8 @@ class AnalysisForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))],
-                     description=_l("UTF-8, UTF-8 with BOM or Shift_JIS (as Excel saves it); the "
-                                    "first row names the columns."))
+                     description=_l("CSV in UTF-8, UTF-8 with BOM or Shift_JIS, or Excel’s “Unicode "
+                                    "text” (tab-separated); the first row names the columns."))
     submit = SubmitField(_l("Upload and preview"))
 
 

@@ -150,7 +150,7 @@ def start_import(analysis: Analysis, filename: str, data: bytes) -> tuple[Analys
     here (CsvImportError naming the line) and nothing of it is stored."""
     table = csvio.read_csv(data)
     if not table.rows:
-        raise csvio.CsvImportError("the file has a header but no rows", 2)
+        raise csvio.CsvImportError("no_rows", 2)
     imp = AnalysisImport(analysis_id=analysis.id, filename=filename[:255] or "upload.csv",
                          encoding=table.encoding, row_count=len(table.rows), data=data)
     db.session.add(imp)

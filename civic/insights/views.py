@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -220,11 +221,31 @@ def upload(analysis_id: int):
         422 if form.errors else 200)
 
 
+# What each csvio problem means to the person who uploaded the file (csvio.REASONS).
+CSV_REASONS = {
+    "invalid_utf8": _l("it starts as UTF-8 but holds bytes that are not UTF-8."),
+    "invalid_utf16": _l("it starts as Unicode text (UTF-16) but holds invalid characters."),
+    "undecodable": _l("the characters are neither UTF-8 nor Shift_JIS (CP932). Please save it "
+                      "from Excel as “CSV UTF-8” or “Unicode text”."),
+    "binary": _l("it is not a text file. Please save it from Excel as “CSV UTF-8” or "
+                 "“Unicode text”."),
+    "empty": _l("the file is empty."),
+    "empty_header": _l("the first row, which names the columns, is empty."),
+    "no_rows": _l("there are column names but no rows."),
+    "open_quote": _l("a field that starts with a quotation mark is never closed."),
+    "bad_quote": _l("a quotation mark inside a field is not doubled (write \"\" for \")."),
+    "field_too_long": _l("a field is longer than a million characters."),  # csvio.MAX_FIELD
+    "too_many_fields": _l("this row has more fields than the first row has column names."),
+    "no_column": _l("the chosen column is not in the file."),
+}
+
+
 def _csv_error(error: csvio.CsvImportError) -> str:
+    reason = CSV_REASONS[error.reason]
     if error.line:
         return _("This file cannot be read (line %(line)d): %(reason)s", line=error.line,
-                 reason=str(error).removeprefix(f"line {error.line}: "))
-    return _("This file cannot be read: %(reason)s", reason=str(error))
+                 reason=reason)
+    return _("This file cannot be read: %(reason)s", reason=reason)
 
 
 @bp.route("/staff/themes/<int:analysis_id>/imports/<int:import_id>", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from civic.accounts.models import User
 from civic.accounts.permissions import permission_required, require
 from civic.accounts.services import personal_data_sections
 from civic.extensions import db, limiter, person_or_address
-from civic.forms import db_int
+from civic.forms import db_int, form_checks_csrf
 from civic.moderation import services
 from civic.moderation.forms import REASON_LABELS, BlockForm, DecisionForm, ReportForm
 from civic.moderation.models import STATES, ModerationItem
@@ -31,6 +31,7 @@ bp.app_template_global("report_reasons")(lambda: REASON_LABELS)
 @bp.route("/report/<target_type>/<int:target_id>", methods=["GET", "POST"])
 @login_required
 @limiter.limit("20 per hour", methods=["POST"], key_func=person_or_address)
+@form_checks_csrf
 def report(target_type: str, target_id: int):
     entry, obj = services.load(target_type, target_id)
     # What the person cannot see is "not found", as on its own page.

@@ -63,8 +63,17 @@ def render(source: str) -> str:
                      url_schemes={"http", "https"}, link_rel="nofollow noopener ugc")
 
 
+_BLOCK_TAG = re.compile(r"</?(?:p|br|ul|ol|li|h3|h4|blockquote)\b[^>]*>")
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
 def plain(source: str, limit: int = 140) -> str:
-    """The text without markup, shortened for lists."""
-    text = re.sub(r"[*#>`]|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", source or "")
-    text = re.sub(r"\s+", " ", text).strip()
+    """The text a reader sees on the proposal's page, without markup, shortened for lists.
+
+    Taken from the rendered, sanitised HTML, so an excerpt never shows Markdown syntax, and
+    what someone typed that looks like HTML reads as it does on the page (as text). Blocks and
+    line breaks become spaces; bold and links do not, or Japanese would gain gaps mid-sentence.
+    """
+    rendered = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", render(source)))
+    text = re.sub(r"\s+", " ", html.unescape(rendered)).strip()
     return text if len(text) <= limit else text[:limit - 1] + "…"

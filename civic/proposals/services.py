@@ -135,11 +135,26 @@ def take_step(actor, proposal: Proposal, name: str, answer: str | None = None) -
     db.session.refresh(proposal)
 
 
+# What a proposal's public history shows: its lifecycle steps, revisions and reviews. Other
+# events about it (moderation) belong to the audit log, not to the public page.
+HISTORY_EVENTS = (*lifecycle.STEPS, "revised", "reviewed")
+
+
 def history(proposal: Proposal) -> list[AuditEvent]:
     return db.session.scalars(
         select(AuditEvent).options(joinedload(AuditEvent.actor))
-        .where(AuditEvent.target_type == "proposal", AuditEvent.target_id == proposal.id)
+        .where(AuditEvent.target_type == "proposal", AuditEvent.target_id == proposal.id,
+               AuditEvent.action.in_([f"proposal.{name}" for name in HISTORY_EVENTS]))
         .order_by(AuditEvent.at, AuditEvent.id)).all()
+
+
+def shown_as_office(event: AuditEvent, proposal: Proposal) -> str | None:
+    """The ward's office (``CIVIC_HISTORY_OFFICE``) when the history names it instead of the
+    staff member who took this step, else ``None`` (the person's name, or "automatic")."""
+    office = current_app.config["CIVIC_HISTORY_OFFICE"]
+    if office and event.actor_id is not None and event.actor_id != proposal.author_id:
+        return office
+    return None
 
 
 # Lists and search -------------------------------------------------------------------------------

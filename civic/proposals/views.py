@@ -26,7 +26,7 @@ from civic.caching import services as caching
 from civic.comments import services as comments
 from civic.comments import views as comment_views
 from civic.extensions import db, limiter, person_or_address
-from civic.forms import db_int
+from civic.forms import db_int, form_checks_csrf
 from civic.i18n import content_language_name
 from civic.i18n.content import CONTENT_LANGUAGES
 from civic.moderation import services as moderation
@@ -62,10 +62,23 @@ STEP_LABELS = {
     "start": _l("Agreement signed: start the project"),
     "interim_report": _l("File the interim report"), "final_report": _l("File the final report"),
 }
+# A proposal's history, one entry per event (services.HISTORY_EVENTS).
+EVENT_LABELS = {
+    "submit": _l("Submitted for prior consultation"), "consult": _l("Prior consultation started"),
+    "publish": _l("Made public"), "evaluate": _l("Review started"), "accept": _l("Accepted"),
+    "reject": _l("Not accepted"), "withdraw": _l("Withdrawn"),
+    "start": _l("Agreement signed, project started"),
+    "interim_report": _l("Interim report filed"), "final_report": _l("Final report filed"),
+    "revised": _l("Revised"), "reviewed": _l("Scored by a reviewer"),
+}
 REPORT_STEPS = ("interim_report", "final_report")
 UPDATE_LABELS = {"update": _l("Progress update"), "interim": _l("Interim report"),
                  "final": _l("Final report")}
+# Longer queries are cut; the search boxes say so with maxlength, so that no browser builds
+# an address longer than servers accept from a pasted text.
+SEARCH_QUERY_MAX = 100
 bp.app_template_global("proposal_state_labels")(lambda: STATE_LABELS)
+bp.add_app_template_global(SEARCH_QUERY_MAX, "search_query_max")
 bp.app_template_filter("markdown")(lambda source: Markup(markdown.render(source)))  # noqa: S704 - nh3-cleaned  # nosec B704
 bp.app_template_filter("plain")(markdown.plain)
 
@@ -171,7 +184,7 @@ def index(slug: str):
 
 @bp.get("/proposals/search")
 def search():
-    query = (request.args.get("q") or "").strip()[:100]
+    query = (request.args.get("q") or "").strip()[:SEARCH_QUERY_MAX]
     process = None
     if request.args.get("process"):
         process = visible_process_or_404(request.args["process"])
@@ -231,6 +244,7 @@ def _save_form(form, proposal, template_args):
 @bp.route("/processes/<slug>/proposals/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit("20 per hour", methods=["POST"], key_func=person_or_address)
+@form_checks_csrf
 def new(slug: str):
     process = visible_process_or_404(slug)
     require("proposal.create", process)
@@ -246,6 +260,7 @@ def new(slug: str):
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 @limiter.limit("60 per hour", methods=["POST"], key_func=person_or_address)
+@form_checks_csrf
 def edit(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require("proposal.edit", proposal)
@@ -296,7 +311,10 @@ def show(proposal_id: int):
                    else [])
         return {"head": str(macro("head")(proposal)),
                 "body": str(macro("body")(proposal, updates, UPDATE_LABELS)),
-                "history": str(macro("history")(proposal, services.history(proposal)))}
+                "history": str(macro("history")(proposal, [
+                    (event, EVENT_LABELS[event.action.removeprefix("proposal.")],
+                     services.shown_as_office(event, proposal))
+                    for event in services.history(proposal)]))}
 
     parts = caching.fragment("proposals.show", (proposal.id,), SHOW_TABLES, render_parts)
     return render_template(
@@ -359,6 +377,7 @@ def support(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/consultation", methods=["GET", "POST"])
 @login_required
 @limiter.limit("30 per hour", methods=["POST"], key_func=person_or_address)
+@form_checks_csrf
 def consultation(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require("proposal.consult", proposal)
@@ -404,6 +423,7 @@ def review(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/updates/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit("30 per hour", methods=["POST"], key_func=person_or_address)
+@form_checks_csrf
 def new_update(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require("proposal.report_progress", proposal)

@@ -203,8 +203,11 @@ def test_comment_votes_edit_links_and_csrf_tokens_stay_with_their_person(
     assert csrf_token_from(voter_page) != csrf_token_from(reader_page)
     edit = f"/comments/{comment.id}/edit"
     assert edit in author_client.get(url).text and edit not in reader_page
+    # The reply form checks its own, prefixed token field (civic.forms.form_checks_csrf).
+    assert f'name="reply{comment.id}-csrf_token"' in reader_page
     reply = reader_client.post(f"/comments/proposal/{proposal.id}?parent={comment.id}", data={
-        f"reply{comment.id}-body": "賛成です", "csrf_token": csrf_token_from(reader_page)})
+        f"reply{comment.id}-body": "賛成です",
+        f"reply{comment.id}-csrf_token": csrf_token_from(reader_page)})
     assert reply.status_code == 302  # the token filled into the cached form is the reader's
     assert "賛成です" in voter_client.get(url).text
 
@@ -251,7 +254,7 @@ def test_a_proposal_page_shows_each_step_answer_and_edit_at_once(
     proposals.take_step(staff, proposal, "evaluate")
     proposals.take_step(staff, proposal, "accept", "予算の範囲で実施します")
     page = reader.get(url).text
-    assert "予算の範囲で実施します" in page and "proposal.accept" in page  # answer, history
+    assert "予算の範囲で実施します" in page and "— 採択 (" in page  # answer, history
     proposal.body = "書き直した本文"
     db.session.commit()
     assert "書き直した本文" in reader.get(url).text

@@ -50,3 +50,32 @@ def test_every_demo_page_renders(app, client, ctx):
     for url in ("/", "/processes", "/staff", "/staff/areas", "/staff/codes", "/admin/users",
                 "/account", "/verify"):
         assert client.get(url).status_code == 200, url
+
+
+def test_reset_replaces_everything_with_a_fresh_demo_ward(app, ctx, make_user):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "load"])
+    make_user(email="someone@example.org")
+    users = db.session.scalar(select(func.count()).select_from(User))
+    unconfirmed = runner.invoke(args=["demo", "reset"], input="n\n")
+    assert unconfirmed.exit_code != 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == users
+    result = runner.invoke(args=["demo", "reset", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "demo-password" in result.output and "Unused residency codes" in result.output
+    db.session.expire_all()
+    emails = set(db.session.scalars(select(User.email)))
+    assert "someone@example.org" not in emails and "resident@example.jp" in emails
+    assert len(emails) == users - 1
+    assert db.session.scalar(select(func.count()).select_from(Area)) == 5
+
+
+def test_production_refuses_to_reset(app, ctx, make_user):
+    make_user(email="keep@example.org")
+    app.config["CIVIC_ENV"] = "production"
+    try:
+        result = app.test_cli_runner().invoke(args=["demo", "reset", "--yes"])
+    finally:
+        app.config["CIVIC_ENV"] = "development"
+    assert result.exit_code != 0 and "production" in result.output
+    assert db.session.scalar(select(User.email)) == "keep@example.org"

@@ -68,6 +68,7 @@ def test_axe_finds_nothing_on_the_main_pages(browser, live_server, demo, lang, v
         found += _violations(page)
     _log_in(page)
     page.goto(f"/?lang={lang}")
+    page.locator("details.menu > summary").click()
     page.locator("#lang-select").select_option(lang)  # the resident's own setting wins over ?lang=
     with page.expect_navigation():
         page.locator("form[action='/language'] button").click()
@@ -77,6 +78,7 @@ def test_axe_finds_nothing_on_the_main_pages(browser, live_server, demo, lang, v
         found += _violations(page)
     page.goto("/")
     if lang == "ja":
+        page.locator("details.menu > summary").click()
         with page.expect_navigation():
             page.get_by_role("button", name="ふりがなを表示").click()
         assert page.locator("ruby").count() > 0
@@ -150,13 +152,16 @@ def test_with_javascript_off_a_resident_votes_and_switches_language_and_furigana
     assert "/receipt" in page.url or page.get_by_text(cheapest[0].title).first.is_visible()
 
     page.goto("/")
+    page.locator("details.menu > summary").click()
     page.locator("#lang-select").select_option("ja_easy")
     with page.expect_navigation():
         page.locator("form[action='/language'] button").click()
     assert page.locator("html").get_attribute("lang") == "ja"
+    page.locator("details.menu > summary").click()
     with page.expect_navigation():
         page.locator("form[action='/furigana'] button").click()
     assert page.locator("ruby rt").count() > 0
+    page.locator("details.menu > summary").click()
     page.locator("#lang-select").select_option("en")
     with page.expect_navigation():
         page.locator("form[action='/language'] button").click()

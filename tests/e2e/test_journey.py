@@ -14,6 +14,7 @@ def test_register_verify_open_a_process_and_switch_to_english(phone, shoot, make
 
     page = phone
     page.goto("/")
+    page.get_by_text("メニュー").click()  # the header's menu holds the links and switches
     page.get_by_role("link", name="新規登録").click()
     page.get_by_label("メールアドレス").fill("yamamoto@example.jp")
     page.get_by_label("表示名").fill("山本")
@@ -45,6 +46,7 @@ def test_register_verify_open_a_process_and_switch_to_english(phone, shoot, make
     assert page.get_by_text("予算に投票する").is_visible()
     shoot(page, "3-process")
 
+    page.get_by_text("メニュー").click()
     page.get_by_label("言語").select_option("en")
     page.get_by_role("button", name="切り替え").click()
     page.wait_for_load_state()

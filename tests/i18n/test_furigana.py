@@ -1,5 +1,7 @@
 """ふりがな on tricky input: okurigana, mixed scripts, numbers, HTML, links, attributes, ruby."""
 
+import re
+
 import pytest
 
 from civic.i18n.furigana import add_furigana, annotate, ruby_html, split_okurigana, to_hiragana
@@ -85,3 +87,31 @@ def test_chinese_text_without_a_lang_attribute_gets_no_japanese_readings():
     assert add_furigana("<p>这个提案很好</p><p>公園</p>") == (
         "<p>这个提案很好</p><p><ruby>公園<rt>こうえん</rt></ruby></p>")
     assert ruby_html("青葉台地区 地域予算").count("<ruby>") == 4  # kanji only, but Japanese
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("青葉台町会", ("町会", "ちょうかい")), ("港南町会の集まり", ("町会", "ちょうかい")),
+    ("緑ヶ丘町会", ("町会", "ちょうかい")), ("町会・自治会", ("町会", "ちょうかい")),
+])
+def test_words_janome_knows_keep_their_reading_after_a_name(text, word):
+    # janome reads 青葉台町会 as 青葉台 + 町 (まち) + 会 (かい): two suffixes that spell 町会.
+    pieces = annotate(text)
+    assert word in pieces
+    assert ("町", "まち") not in pieces and "".join(base for base, _ in pieces) == text
+
+
+def test_a_kanji_suffix_joins_its_word():
+    assert annotate("公開中") == (("公開中", "こうかいちゅう"),)
+    assert annotate("自治会の活動") == (("自治会", "じちかい"), ("の", None), ("活動", "かつどう"))
+    assert annotate("4月の町会") == (("4", None), ("月", "がつ"), ("の", None),
+                                   ("町会", "ちょうかい"))
+
+
+def test_a_state_badge_never_breaks_between_its_readings():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "civic" / "static" / "css" / "civic.css").read_text()
+    badge = re.search(r"^\.state \{([^}]*)\}", css, re.M).group(1)
+    assert "white-space: nowrap" in badge
+    # A reading wider than its word must not spread the word's kanji apart (町 会).
+    assert re.search(r"^ruby \{ ruby-align: center; \}", css, re.M)

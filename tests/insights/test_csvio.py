@@ -64,5 +64,40 @@ def test_empty_and_missing_column(tmp_path):
 
 
 def test_nul_bytes():
-    with pytest.raises(CsvImportError, match="NUL"):
-        read_csv("id,text\n1,ok\n".encode("utf-16"))
+    with pytest.raises(CsvImportError, match="NUL") as e:
+        read_csv(b"id,text\n1,o\x00k\n")
+    assert e.value.reason == "binary" and e.value.line == 2
+
+
+def test_excel_unicode_text_is_utf16_with_bom_and_tabs():
+    # What Excel writes for 「Unicode テキスト」: UTF-16 little-endian with a BOM, tabs, CRLF.
+    data = "番号\t意見\r\n1\t公園に木陰を、ベンチも\r\n2\t\"改行を\r\n含む\"\r\n".encode("utf-16")
+    assert data.startswith(b"\xff\xfe")
+    table = read_csv(data)
+    assert (table.encoding, table.delimiter) == ("utf-16", "\t")
+    assert table.columns == ["番号", "意見"]
+    assert table.column("意見") == ["公園に木陰を、ベンチも", "改行を\r\n含む"]
+    big_endian = "id\ttext\n1\tok\n".encode("utf-16-be")
+    assert read_csv(b"\xfe\xff" + big_endian).column("text") == ["ok"]
+
+
+def test_tab_separated_utf8_and_commas_inside_tabs():
+    table = read_csv(b"id\ttext\n1\ta,b,c\n")
+    assert table.delimiter == "\t" and table.column("text") == ["a,b,c"]
+    assert read_csv(ROWS.encode()).delimiter == ","
+
+
+@pytest.mark.parametrize(("data", "reason", "line"), [
+    (b"", "empty", 1),
+    (b",,\n1,2,3\n", "empty_header", 1),
+    (b"\xef\xbb\xbfid\n\xff\n", "invalid_utf8", 2),
+    (b"id,text\n\x81\x20\xff\n", "undecodable", 2),
+    (b'id,text\n1,"open\n', "open_quote", 2),
+    (b'id,text\n1,"a"b"\n', "bad_quote", 2),
+    (b"id\n1,2\n", "too_many_fields", 2),
+    (b"\xff\xfe" + "id\n".encode("utf-16-le") + b"\x00\xd8\x41\x00", "invalid_utf16", 2),
+])
+def test_every_problem_has_a_reason(data, reason, line):
+    with pytest.raises(CsvImportError) as e:
+        read_csv(data)
+    assert (e.value.reason, e.value.line) == (reason, line)
