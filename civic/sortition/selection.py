@@ -14,10 +14,11 @@ one panel from that distribution with a public seed.
 People with the same values for every feature (the same *profile*, e.g. 川端地区 × 20代 × 女性)
 are interchangeable for the quotas, so a distribution is a lottery over *compositions* (how many
 people of each profile sit on the panel), and within a profile everyone has the same chance.
-Maximin is computed here over profiles, with HiGHS, by the paper's column generation (see
-:func:`_maximin` for why not by the library); nash, and the explanation of infeasible quotas, come
-from the library. The distribution depends only on the pool, the quotas, the size and the
-algorithm: inputs are sorted, and the solvers are single-threaded and seeded with constants.
+Both algorithms are computed here over profiles, by the paper's column generation with HiGHS
+(and cvxpy for nash), as the library runs it over people (see :func:`_maximin` for why not by the
+library itself); the explanation of infeasible quotas comes from the library. The distribution
+depends only on the pool, the quotas, the size and the algorithm: inputs are sorted, and the
+solvers are single-threaded and seeded with constants.
 
 The draw (検証可能な抽選) is checkable by hand:
 
@@ -64,6 +65,8 @@ LIBRARY_SEED = 20211014
 # with a smaller chance than CHANCE_FLOOR are solver noise and are dropped.
 GAP = 1e-7
 CHANCE_FLOOR = 1e-9
+# Nash's column generation stops at the gradient gap sortition-algorithms uses (its EPS_NASH).
+NASH_GAP = 0.1
 
 
 @dataclass(frozen=True)
@@ -371,7 +374,7 @@ def find_distribution(pool: Mapping[str, Mapping[str, str]], quotas: Sequence[Qu
     if algorithm == "maximin":
         mix = _maximin(profiles, members, features, quotas, size)
     else:
-        mix = _nash(pool, profiles, features, quotas, size)
+        mix = _nash(profiles, members, features, quotas, size)
     if mix is None:
         raise InfeasibleQuotas(_library_relaxation(pool, quotas, size))
     merged: dict[tuple[int, ...], float] = defaultdict(float)
@@ -449,24 +452,9 @@ def _best_composition(solver, weights: Sequence[float]) -> tuple[int, ...] | Non
     return None if values is None else tuple(round(value) for value in values)
 
 
-def _maximin(profiles, members, features, quotas, size):
-    """Maximin by column generation, as in Flanigan et al. (2021) and sortition-algorithms, with
-    the people of one profile merged: they are interchangeable, so some optimal distribution gives
-    them equal chances, and only the panels' compositions (how many of each profile) are chosen.
-    That turns each integer program over every pool member into one over at most a few hundred
-    profiles. The library's maximin solves its integer program over people twice per pool member
-    before it starts: 500 people and a panel of 30 took over two minutes here, against the goal
-    of 10 seconds for 2,000 people and a panel of 100 (bench/sortition.py).
-
-    Returns [(composition, chance)], or None if no composition meets the quotas.
-    """
-    import numpy
-
-    sizes = [len(group) for group in members]
-    pricing = _composition_solver(profiles, members, features, quotas, size)
-    if _best_composition(pricing, [0.0] * len(sizes)) is None:
-        return None
-    # Start from, for each profile, a composition with as many of its people as possible.
+def _covering_start(pricing, sizes: Sequence[int]):
+    """For each profile, a composition with as many of its people as possible; returns those
+    compositions and the profiles they reach (the others are on no quota-meeting panel)."""
     start: list[tuple[int, ...]] = []
     reachable = [False] * len(sizes)
     for index in range(len(sizes)):
@@ -476,7 +464,27 @@ def _maximin(profiles, members, features, quotas, size):
                 start.append(composition)
                 reachable = [seen or count > 0 for seen, count in zip(reachable, composition,
                                                                      strict=True)]
-    covered = [index for index, seen in enumerate(reachable) if seen]
+    return start, [index for index, seen in enumerate(reachable) if seen]
+
+
+def _maximin(profiles, members, features, quotas, size):
+    """Maximin by column generation, as in Flanigan et al. (2021) and sortition-algorithms, with
+    the people of one profile merged: they are interchangeable, so some optimal distribution gives
+    them equal chances, and only the panels' compositions (how many of each profile) are chosen.
+    That turns each integer program over every pool member into one over at most a few hundred
+    profiles. The library solves its integer program over people twice per pool member before it
+    starts: 500 people and a panel of 30 took over two minutes here, against the goal of 10
+    seconds for 2,000 people and a panel of 100 (bench/sortition.py).
+
+    Returns [(composition, chance)], or None if no composition meets the quotas.
+    """
+    import numpy
+
+    sizes = [len(group) for group in members]
+    pricing = _composition_solver(profiles, members, features, quotas, size)
+    if _best_composition(pricing, [0.0] * len(sizes)) is None:
+        return None
+    start, covered = _covering_start(pricing, sizes)
     # The dual: weights y (one per reachable profile, adding up to 1) that make the heaviest
     # composition as light as possible; a composition heavier than the bound z joins the columns.
     dual = _highs()
@@ -544,26 +552,44 @@ def _seeded_library(call):
         random.setstate(random_state)
 
 
-def _nash(pool, profiles, features, quotas, size):
-    """Nash welfare with sortition-algorithms itself (person by person: slow for large pools);
-    its panels are then counted by profile. Returns None if no panel meets the quotas."""
-    from sortition_algorithms import InfeasibleQuotasError
-    from sortition_algorithms.committee_generation import find_distribution_nash
+def _nash(profiles, members, features, quotas, size):
+    """Nash welfare (the largest product of everyone's probabilities) by the column generation
+    that sortition-algorithms runs, over profiles for the reason :func:`_maximin` gives, with the
+    convex program over the columns solved by cvxpy's SCS as the library does: maximise
+    Σ size(t) × log(expected count of t) over the reachable profiles t.
 
-    library_features, people, ids = _library_inputs(pool, quotas)
-    try:
-        committees, chances, _report = _seeded_library(
-            lambda: find_distribution_nash(library_features, people, size, []))
-    except InfeasibleQuotasError:
+    Returns [(composition, chance)], or None if no composition meets the quotas.
+    """
+    import cvxpy
+    import numpy
+
+    sizes = [len(group) for group in members]
+    pricing = _composition_solver(profiles, members, features, quotas, size)
+    if _best_composition(pricing, [0.0] * len(sizes)) is None:
         return None
-    index = {profile: position for position, profile in enumerate(profiles)}
-    mix = []
-    for committee, chance in zip(committees, chances, strict=True):
-        composition = [0] * len(profiles)
-        for position in committee:
-            composition[index[tuple(pool[ids[position]][feature] for feature in features)]] += 1
-        mix.append((tuple(composition), chance))
-    return mix
+    columns, covered = _covering_start(pricing, sizes)
+    people = numpy.array([sizes[index] for index in covered], dtype=float)
+    chances = numpy.full(len(columns), 1 / len(columns))
+    while True:
+        counts = numpy.array([[column[index] for column in columns] for index in covered],
+                             dtype=float)
+        mix = cvxpy.Variable(len(columns))
+        mix.value = chances
+        problem = cvxpy.Problem(cvxpy.Maximize(people @ cvxpy.log(counts @ mix)),
+                                [mix >= 0, cvxpy.sum(mix) == 1])
+        problem.solve(solver=cvxpy.SCS, warm_start=True)
+        chances = numpy.clip(mix.value, 0, None)
+        chances /= chances.sum()
+        # The objective's gradient: how much one more of each profile on a panel would add.
+        weights = numpy.zeros(len(sizes))
+        weights[covered] = people / numpy.maximum(counts @ chances, CHANCE_FLOOR)
+        best_known = float((weights[covered] @ counts).max())
+        composition = _best_composition(pricing, list(weights))
+        gain = float(weights @ numpy.array(composition, dtype=float))
+        if gain <= best_known + NASH_GAP or composition in columns:
+            return list(zip(columns, chances.tolist(), strict=True))
+        columns.append(composition)
+        chances = numpy.append(chances, 0.0)
 
 
 def _library_relaxation(pool, quotas, size) -> list[Conflict]:

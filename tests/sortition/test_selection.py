@@ -107,20 +107,33 @@ def test_the_distribution_does_not_depend_on_the_hash_seed():
     assert outputs[0] == outputs[1]
 
 
-def test_nash_meets_the_quotas_and_gives_everyone_a_chance(pool, maximin):
+def test_nash_matches_sortition_algorithms_and_meets_the_quotas(pool, maximin):
+    from sortition_algorithms.committee_generation import find_distribution_nash
+
     nash = selection.find_distribution(pool, QUOTAS, 8, "nash")
     assert nash.algorithm == "nash"
+    features, people, ids = selection._library_inputs(pool, QUOTAS)
+    committees, chances, _ = selection._seeded_library(
+        lambda: find_distribution_nash(features, people, 8, []))
+    marginals = Counter()
+    for committee, chance in zip(committees, chances, strict=True):
+        for position in committee:
+            marginals[ids[position]] += chance
+    welfare = sum(math.log(probability) for probability in nash.probabilities.values())
+    assert welfare == pytest.approx(sum(math.log(marginals[person]) for person in ids), abs=1e-4)
     assert math.isclose(sum(nash.probabilities.values()), 8.0, rel_tol=1e-6)
     assert 0 < nash.min_probability <= maximin.min_probability + 1e-6
     for seed in ("a", "b", "c"):
         assert selection.meets_quotas(pool, QUOTAS, selection.draw_panel(nash, seed))
 
 
-def test_the_library_leaves_the_global_random_state_as_it_was(pool):
+def test_the_library_leaves_the_global_random_state_as_it_was():
+    """sortition-algorithms, asked which quotas to relax, reseeds the global ``random``."""
     random.seed(99)
     expected = random.random()
     random.seed(99)
-    selection.find_distribution(pool, QUOTAS, 8, "nash")
+    with pytest.raises(InfeasibleQuotas):
+        selection.find_distribution(THREE_WAY_POOL, THREE_WAY_QUOTAS, 1)
     assert random.random() == expected
 
 
@@ -193,6 +206,11 @@ def quotas(**bounds):
     return [Quota(*name.split("_"), *limits) for name, limits in bounds.items()]
 
 
+# One person with A=1, B=1 and C=1 is needed; nobody has all three, yet any two exist.
+THREE_WAY_POOL = people("110", "101", "011")
+THREE_WAY_QUOTAS = quotas(A_1=(1, 1), A_0=(0, 0), B_1=(1, 1), B_0=(0, 0), C_1=(1, 1), C_0=(0, 0))
+
+
 def test_not_enough_with_a_value_in_the_pool(pool):
     short = [quota if quota.value != "20代" else Quota("年代", "20代", 50, 60) for quota in QUOTAS]
     found = conflicts_of(pool, short, 8)
@@ -237,9 +255,7 @@ def test_mins_of_one_feature_that_force_too_many_of_another():
 
 
 def test_three_features_that_conflict_get_the_libraries_relaxation():
-    # One person with A=1, B=1 and C=1 is needed; nobody has all three, yet any two exist.
-    pool = people("110", "101", "011")
-    rules = quotas(A_1=(1, 1), A_0=(0, 0), B_1=(1, 1), B_0=(0, 0), C_1=(1, 1), C_0=(0, 0))
+    pool, rules = THREE_WAY_POOL, THREE_WAY_QUOTAS
     assert selection.find_conflicts(pool, rules, 1) == []
     found = conflicts_of(pool, rules, 1)
     assert found and all(conflict.kind in ("lower_min", "raise_max") for conflict in found)
