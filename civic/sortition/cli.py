@@ -44,10 +44,14 @@ def select_command(people_file: Path, features_file: Path, size: int, seed: str,
         pool = selection.read_pool(pool_text, selection.features_of(quotas))
         distribution = selection.find_distribution(pool, quotas, size, algorithm)
     except selection.InfeasibleQuotas as exc:
-        click.echo(f"No panel of {size} meets every quota:", err=True)
-        for conflict in exc.conflicts or [None]:
-            click.echo("  - " + (conflict.describe() if conflict
-                                 else "the quotas cannot all be met together"), err=True)
+        if exc.conflicts and all(conflict.kind in selection.RELAXATIONS
+                                 for conflict in exc.conflicts):
+            click.echo(f"No panel of {size} meets all the quotas together; the smallest change "
+                       "that would make them feasible:", err=True)
+        else:
+            click.echo(f"No panel of {size} meets every quota:", err=True)
+        for conflict in exc.conflicts:
+            click.echo(f"  - {conflict.describe()}", err=True)
         raise click.exceptions.Exit(2) from exc
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc

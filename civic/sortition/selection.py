@@ -134,15 +134,17 @@ class Conflict:
                 return (f"the mins of {self.other_feature} cannot be filled without at least "
                         f"{self.needed} {label}, whose max is {self.available}")
             case "lower_min":
-                return (f"the quotas cannot all be met together: lower the min of {label} "
-                        f"from {self.needed} to {self.available}")
+                return f"lower the min of {label} from {self.needed} to {self.available}"
             case _:
-                return (f"the quotas cannot all be met together: raise the max of {label} "
-                        f"from {self.needed} to {self.available}")
+                return f"raise the max of {label} from {self.needed} to {self.available}"
+
+
+RELAXATIONS = ("lower_min", "raise_max")
 
 
 class InfeasibleQuotas(Exception):
-    """No panel of the wanted size meets every quota; ``conflicts`` says why."""
+    """No panel of the wanted size meets every quota; ``conflicts`` says why (or, when they are
+    all RELAXATIONS, which smallest change to the quotas would make them feasible)."""
 
     def __init__(self, conflicts: Sequence[Conflict]):
         self.conflicts = tuple(conflicts)
@@ -667,8 +669,15 @@ def draw_replacement(pool: Mapping[str, Mapping[str, str]], quotas: Sequence[Quo
         raise ValueError(f"{dropped} is not on the panel")
     remaining = panel - {dropped}
     unavailable = panel | set(excluded)
-    candidates = [person for person in sorted(pool) if person not in unavailable
-                  and meets_quotas(pool, quotas, remaining | {person})]
+    seated = {(row.quota.feature, row.quota.value): row.panel
+              for row in quota_table(pool, quotas, remaining)}
+
+    def keeps_quotas(person: str) -> bool:
+        return all(quota.min <= seated[quota.feature, quota.value]
+                   + (pool[person][quota.feature] == quota.value) <= quota.max for quota in quotas)
+
+    candidates = [person for person in sorted(pool)
+                  if person not in unavailable and keeps_quotas(person)]
     if not candidates:
         raise InfeasibleQuotas(_replacement_conflicts(pool, quotas, remaining, unavailable))
     chosen = min(candidates, key=lambda person: seed_rank(seed, person))

@@ -89,6 +89,21 @@ def test_infeasible_quotas_exit_2_naming_them(runner, files, tmp_path):
     assert "Traceback" not in result.output and "{" not in result.stdout
 
 
+def test_quotas_that_conflict_only_together_get_the_smallest_change(runner, tmp_path):
+    people = tmp_path / "three.csv"
+    people.write_text("id,A,B,C\np0,1,1,0\np1,1,0,1\np2,0,1,1\n", encoding="utf-8")
+    features = tmp_path / "three-features.csv"
+    features.write_text("feature,value,min,max\n" + "".join(
+        f"{name},1,1,1\n{name},0,0,0\n" for name in "ABC"), encoding="utf-8")
+    result = select(runner, people, features, "--json", size="1")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == ("No panel of 1 meets all the quotas together; the smallest change that "
+                        "would make them feasible:")
+    assert lines[1:] and all(line.startswith(("  - lower the min of ", "  - raise the max of "))
+                             for line in lines[1:])
+
+
 def test_bad_files_are_reported_with_their_line(runner, files, tmp_path):
     people, features = files
     broken = tmp_path / "broken.csv"
