@@ -96,6 +96,8 @@ class Conflict:
       ``other_feature`` at most ``available`` of them can be chosen;
     - ``too_many_for_other``: filling the mins of ``other_feature`` takes at least ``needed``
       people with feature/value, whose max is ``available``;
+    - ``at_max`` (replacements): feature/value is at its max ``available``; a replacement with
+      it would make ``needed``;
     - ``lower_min`` / ``raise_max``: no single rule is broken but the quotas cannot all be met
       together; the library's smallest relaxation changes this bound from ``needed`` to
       ``available``.
@@ -133,6 +135,9 @@ class Conflict:
             case "too_many_for_other":
                 return (f"the mins of {self.other_feature} cannot be filled without at least "
                         f"{self.needed} {label}, whose max is {self.available}")
+            case "at_max":
+                return (f"{label} is at its max of {self.available}: a replacement with it "
+                        f"would make {self.needed}")
             case "lower_min":
                 return f"lower the min of {label} from {self.needed} to {self.available}"
             case _:
@@ -685,16 +690,23 @@ def draw_replacement(pool: Mapping[str, Mapping[str, str]], quotas: Sequence[Quo
 
 
 def _replacement_conflicts(pool, quotas, remaining, unavailable) -> list[Conflict]:
-    left = [person for person in pool if person not in unavailable]
-    conflicts = []
-    for row in quota_table(pool, quotas, remaining):
-        with_value = sum(1 for person in left if pool[person][row.quota.feature] == row.quota.value)
-        if row.panel < row.quota.min:
-            conflicts.append(Conflict("not_enough_in_pool", row.quota.feature, row.quota.value,
-                                      row.quota.min - row.panel, with_value))
-        elif row.panel == row.quota.max:
-            conflicts.append(Conflict("min_above_max", row.quota.feature, row.quota.value,
-                                      row.panel + 1, row.quota.max))
+    """Why nobody left can replace: a value the panel now lacks that nobody left has, or else
+    the values at their max that every one left who has the lacking values would exceed."""
+    left = [person for person in sorted(pool) if person not in unavailable]
+    rows = quota_table(pool, quotas, remaining)
+    lacking = [row.quota for row in rows if row.panel < row.quota.min]
+    full = [row for row in rows if row.panel >= row.quota.max]
+    conflicts = [Conflict("not_enough_in_pool", quota.feature, quota.value, 1, 0)
+                 for quota in lacking
+                 if not any(pool[person][quota.feature] == quota.value for person in left)]
+    if conflicts:
+        return conflicts
+    fitting = [person for person in left
+               if all(pool[person][quota.feature] == quota.value for quota in lacking)]
+    conflicts = [Conflict("at_max", row.quota.feature, row.quota.value, row.panel + 1,
+                          row.quota.max)
+                 for row in full
+                 if any(pool[person][row.quota.feature] == row.quota.value for person in fitting)]
     return conflicts or [Conflict("pool_too_small", needed=1, available=len(left))]
 
 

@@ -347,6 +347,14 @@ def test_a_replacement_that_cannot_keep_the_quotas_is_explained():
         selection.draw_replacement(pool, rules, ["a", "c"], "a", "s", excluded=["b"])
     assert Conflict("not_enough_in_pool", "地区", "川端地区", 1, 0) in caught.value.conflicts
     assert selection.draw_replacement(pool, rules, ["a", "c"], "a", "s").replacement == "b"
+    # b lives in 川端地区 as needed, but is 60代, which is already at its max.
+    ages = {"a": "20代", "b": "60代", "c": "60代", "d": "20代"}
+    aged = {person: {**values, "年代": ages[person]} for person, values in pool.items()}
+    age_rules = [*rules, Quota("年代", "20代", 0, 2), Quota("年代", "60代", 0, 1)]
+    with pytest.raises(InfeasibleQuotas) as caught:
+        selection.draw_replacement(aged, age_rules, ["a", "c"], "a", "s")
+    assert caught.value.conflicts == (Conflict("at_max", "年代", "60代", 2, 1),)
+    assert str(caught.value) == "年代=60代 is at its max of 1: a replacement with it would make 2"
     with pytest.raises(ValueError, match="not on the panel"):
         selection.draw_replacement(pool, rules, ["a", "c"], "b", "s")
 
