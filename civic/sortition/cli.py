@@ -33,8 +33,11 @@ def _seed_for_json(seed: str) -> int | str:
 @click.option("--algorithm", type=click.Choice(selection.ALGORITHMS), default="maximin",
               show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="End with a JSON line.")
+@click.option("--distribution", "distribution_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the distribution (profiles, their members, compositions and "
+              "chances) to this JSON file, to publish with the result.")
 def select_command(people_file: Path, features_file: Path, size: int, seed: str, algorithm: str,
-                   as_json: bool):
+                   as_json: bool, distribution_file: Path | None):
     """Draw a panel of SIZE from the pool that meets the quotas, with the public SEED."""
     started = time.perf_counter()
     pool_text = people_file.read_text(encoding="utf-8")
@@ -57,6 +60,12 @@ def select_command(people_file: Path, features_file: Path, size: int, seed: str,
         raise click.ClickException(str(exc)) from exc
     panel = selection.draw_panel(distribution, seed)
     seconds = time.perf_counter() - started
+    if distribution_file:
+        distribution_file.write_text(json.dumps({
+            "algorithm": algorithm, "size": size, "features": distribution.features,
+            "profiles": distribution.profiles, "members": distribution.members,
+            "compositions": distribution.compositions, "chances": distribution.chances,
+        }, ensure_ascii=False, indent=1), encoding="utf-8")
 
     click.echo("Inputs' SHA-256 (publish it before the seed is known): "
                + selection.input_digest(pool_text, features_text, size, algorithm))

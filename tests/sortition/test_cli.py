@@ -62,6 +62,20 @@ def test_select_prints_the_digest_the_panel_and_the_quota_table(runner, files):
     assert not result.stdout.strip().splitlines()[-1].startswith("{")
 
 
+def test_the_published_distribution_lets_anyone_redo_the_draw(runner, files, tmp_path):
+    published = tmp_path / "distribution.json"
+    result = select(runner, *files, "--json", "--distribution", str(published))
+    assert result.exit_code == 0, result.output
+    data = json.loads(published.read_text(encoding="utf-8"))
+    assert data["features"] == ["地区", "年代", "性別"] and data["size"] == 8
+    distribution = selection.Distribution(
+        data["algorithm"], data["size"], tuple(data["features"]),
+        tuple(map(tuple, data["profiles"])), tuple(map(tuple, data["members"])),
+        tuple(map(tuple, data["compositions"])), tuple(data["chances"]), {})
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert list(selection.draw_panel(distribution, "4719")) == out["selected"]
+
+
 def test_a_seed_that_is_not_a_plain_number_is_echoed_as_text(runner, files):
     for seed in ("0042", "7 3 9 1", "抽選会2026"):
         out = json.loads(select(runner, *files, "--json", seed=seed).stdout.strip().splitlines()[-1])
