@@ -21,6 +21,13 @@ def _seed_for_json(seed: str) -> int | str:
     return int(seed) if seed.isascii() and seed.isdigit() and str(int(seed)) == seed else seed
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
+
+
 @bp.cli.command("select")
 @click.option("--people", "people_file", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -40,8 +47,7 @@ def select_command(people_file: Path, features_file: Path, size: int, seed: str,
                    as_json: bool, distribution_file: Path | None):
     """Draw a panel of SIZE from the pool that meets the quotas, with the public SEED."""
     started = time.perf_counter()
-    pool_text = people_file.read_text(encoding="utf-8")
-    features_text = features_file.read_text(encoding="utf-8")
+    pool_text, features_text = _read(people_file), _read(features_file)
     try:
         quotas = selection.read_quotas(features_text)
         pool = selection.read_pool(pool_text, selection.features_of(quotas))

@@ -130,5 +130,9 @@ def test_bad_files_are_reported_with_their_line(runner, files, tmp_path):
     result = select(runner, unknown, features)
     assert result.exit_code == 1
     assert "z1: 地区='不明' is not a value in the features file" in result.output
+    cp932 = tmp_path / "cp932.csv"
+    cp932.write_bytes("id,性別,地区,年代\n".encode("cp932"))
+    result = select(runner, cp932, features)
+    assert result.exit_code == 1 and "not UTF-8 text" in result.output
     result = select(runner, people, features, size="0")
     assert result.exit_code == 2 and "--size" in result.output
