@@ -4,6 +4,7 @@ Anyone holding the published pool, quotas, size and seed can re-run ``sortition 
 the same panel; other tools read its last line (``--json``), so its shape stays as it is.
 """
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -73,8 +74,10 @@ def select_command(people_file: Path, features_file: Path, size: int, seed: str,
             "compositions": distribution.compositions, "chances": distribution.chances,
         }, ensure_ascii=False, indent=1), encoding="utf-8")
 
-    click.echo("Inputs' SHA-256 (publish it before the seed is known): "
-               + selection.input_digest(pool_text, features_text, size, algorithm))
+    click.echo("SHA-256 of the inputs (publish them before the seed is known; sha256sum shows "
+               "the same):")
+    for path in (people_file, features_file):
+        click.echo(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path}")
     click.echo(f"Panel of {size} drawn with seed {seed!r} ({algorithm}, "
                f"{len(distribution.compositions)} compositions):")
     for person in panel:

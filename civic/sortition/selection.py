@@ -31,9 +31,9 @@ The draw (検証可能な抽選) is checkable by hand:
 3. within each profile, its members are ranked by SHA-256 of ``seed:id`` (as hex, smallest
    first) and as many as the composition says are taken from the top.
 
-Publish the SHA-256 of the inputs (:func:`input_digest`; the command line prints it) before the
-seed is known, so that nobody can change the inputs after seeing it; anyone can then recompute the
-distribution and the draw.
+Publish the SHA-256 of the input files (``sha256sum``; the command line prints them) with the
+panel size before the seed is known, so that nobody can change the inputs after seeing it; anyone
+can then recompute the distribution and the draw.
 
 Replacements (補充): :func:`draw_replacement` draws, with a seed, one non-selected pool member who
 keeps every quota met when a panel member drops out. Quotas can be suggested from the register's
@@ -262,15 +262,6 @@ def read_quotas(text: str) -> list[Quota]:
 def features_of(quotas: Iterable[Quota]) -> list[str]:
     """The features named by ``quotas``, in first-seen order."""
     return list(dict.fromkeys(quota.feature for quota in quotas))
-
-
-def input_digest(pool_text: str, features_text: str, size: int, algorithm: str) -> str:
-    """SHA-256 over everything the distribution depends on: publish it before the seed is known."""
-    digest = hashlib.sha256()
-    for part in (pool_text, features_text, str(size), algorithm):
-        data = part.encode()
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
 
 
 # Checking the quotas -----------------------------------------------------------------------------

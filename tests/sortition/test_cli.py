@@ -1,3 +1,4 @@
+import hashlib
 import json
 
 import pytest
@@ -53,9 +54,9 @@ def test_select_prints_the_digest_the_panel_and_the_quota_table(runner, files):
     people, features = files
     result = select(runner, people, features)
     assert result.exit_code == 0, result.output
-    digest = selection.input_digest(people.read_text(encoding="utf-8"),
-                                    features.read_text(encoding="utf-8"), 8, "maximin")
-    assert f"Inputs' SHA-256 (publish it before the seed is known): {digest}" in result.stdout
+    assert "SHA-256 of the inputs (publish them before the seed is known" in result.stdout
+    for path in (people, features):
+        assert f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path}\n" in result.stdout
     assert "Quotas vs panel (feature, value, min, max, in pool, on panel):" in result.stdout
     assert "  性別\t女性\t4\t4\t" in result.stdout and result.stdout.count("\t4\n") >= 2
     assert "Smallest selection probability: " in result.stdout

@@ -311,14 +311,6 @@ def test_read_pool_errors(text, message):
         selection.read_pool(text, ["地区"])
 
 
-def test_input_digest_changes_with_any_input():
-    base = selection.input_digest("id\n", "f\n", 30, "maximin")
-    assert len(base) == 64
-    assert len({base, selection.input_digest("id\n ", "f\n", 30, "maximin"),
-                selection.input_digest("id\n", "f\n", 31, "maximin"),
-                selection.input_digest("id\n", "f\n", 30, "nash")}) == 4
-
-
 # Replacements -------------------------------------------------------------------------------------
 
 def test_a_replacement_keeps_every_quota_and_is_seeded(pool, maximin):
