@@ -747,7 +747,8 @@ def draw_invitations(register: Sequence[Resident], count: int, seed: str,
     skipping anyone whose household already has an invitation. With ``strata`` (e.g.
     ``("地区", "年代")``) each stratum first gets its proportional share of ``count``
     (largest remainders); a stratum that runs out of households leaves its places to the others,
-    again in rank order. Returns the ids in rank order.
+    again in rank order. Returns the ids in rank order. (One per household makes a large
+    household likelier to be invited, and each of its members less likely, than a small one.)
     """
     households = {resident.household for resident in register}
     if count == 0:
@@ -760,6 +761,10 @@ def draw_invitations(register: Sequence[Resident], count: int, seed: str,
     ids = [resident.id for resident in register]
     if len(set(ids)) != len(ids):
         raise ValueError("a resident appears twice in the register")
+    for resident in register:
+        missing = [name for name in strata if not resident.values.get(name)]
+        if missing:
+            raise ValueError(f"{resident.id}: no value for {', '.join(missing)}")
     ranked = sorted(register, key=lambda resident: seed_rank(seed, resident.id))
 
     def stratum(resident: Resident) -> tuple[str, ...]:

@@ -418,3 +418,6 @@ def test_invitations_refuse_impossible_counts():
     with pytest.raises(ValueError, match="twice"):
         selection.draw_invitations([*residents, residents[0]], 2, "s")
     assert selection.draw_invitations([], 0, "s") == []
+    with pytest.raises(ValueError, match="j0000: no value for 年代"):
+        selection.draw_invitations([Resident("j0000", "h", {"地区": "川端地区"})], 1, "s",
+                                   strata=("地区", "年代"))
