@@ -63,6 +63,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.moderation.views import bp as moderation_bp
     from civic.notifications.views import bp as notifications_bp
     from civic.proposals.views import bp as proposals_bp
+    from civic.sortition.cli import bp as sortition_bp
     from civic.spaces.views import bp as spaces_bp
     from civic.staff.views import bp as staff_bp
 
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(proposals_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(accessibility_bp)
+    app.register_blueprint(sortition_bp)
 
     @app.get("/healthz")
     def healthz():
