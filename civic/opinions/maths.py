@@ -39,9 +39,11 @@ from dataclasses import dataclass, field
 from math import sqrt
 
 import numpy as np
+from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import pairwise_distances_argmin, silhouette_score
+from threadpoolctl import threadpool_limits
 
 IN_CONVERSATION_VOTES = 7
 GREEDY_PARTICIPANTS = 15
@@ -193,33 +195,40 @@ def in_conversation(matrix: VoteMatrix) -> np.ndarray:
     return mask
 
 
-def impute(rated: np.ndarray) -> np.ndarray:
-    """Replace each missing vote by the mean of its statement's votes (0 when nobody voted)."""
+def column_means(rated: np.ndarray) -> np.ndarray:
+    """Each statement's mean vote over the participants who saw it (0 when nobody did)."""
     seen = ~np.isnan(rated)
     counts = seen.sum(axis=0)
     sums = np.where(seen, rated, 0.0).sum(axis=0)
-    means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
-    return np.where(seen, rated, means)
+    return np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+
+
+def impute(rated: np.ndarray) -> np.ndarray:
+    """Replace each missing vote by the mean of its statement's votes (Polis's ``:mat``)."""
+    return np.where(np.isnan(rated), column_means(rated), rated)
 
 
 def project(matrix: VoteMatrix, random_state: int = 0) -> Projection:
     """Participants on the plane of the first two principal components, sparsity-scaled."""
     rated = rating_matrix(matrix)
     n_participants, n_statements = rated.shape
-    if n_participants == 0 or n_statements == 0:
-        return Projection(np.zeros((n_participants, 2)), np.zeros(n_statements),
-                          np.zeros((2, n_statements)))
-    imputed = impute(rated)
-    centre = imputed.mean(axis=0)
-    n_components = min(2, n_participants, n_statements)
-    pca = PCA(n_components=n_components, random_state=random_state).fit(imputed)
     components = np.zeros((2, n_statements))
-    components[:n_components] = pca.components_
-    # Missing votes were imputed with the column mean, which is the centre: they add nothing to
-    # the dot product, exactly as Polis skips them.
-    points = (imputed - centre) @ components.T
-    seen = np.maximum(np.sum(~np.isnan(rated), axis=1), 1)
-    points *= np.sqrt(n_statements / seen)[:, None]
+    if n_participants == 0 or n_statements == 0:
+        return Projection(np.zeros((n_participants, 2)), np.zeros(n_statements), components)
+    centre = column_means(rated)
+    seen = ~np.isnan(rated)
+    # After imputation with the column mean, a missing vote minus the centre is exactly 0: the
+    # centred matrix is as sparse as the votes, and PCA of it is PCA of the imputed matrix.
+    rows, columns = np.nonzero(seen)
+    centred = sparse.csr_matrix((rated[rows, columns] - centre[columns], (rows, columns)),
+                                shape=rated.shape)
+    n_components = min(2, n_participants - 1, n_statements - 1)
+    if n_components > 0 and centred.nnz:
+        pca = PCA(n_components=n_components, svd_solver="arpack", random_state=random_state)
+        components[:n_components] = pca.fit(centred).components_
+    # Polis's projection skips unseen statements, which the zeros of the centred matrix do.
+    points = np.asarray(centred @ components.T)
+    points *= np.sqrt(n_statements / np.maximum(seen.sum(axis=1), 1))[:, None]
     return Projection(points, centre, components)
 
 
@@ -252,12 +261,18 @@ def kmeans(points: np.ndarray, k: int, max_iterations: int) -> tuple[np.ndarray,
 
 
 def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    distances = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-    return np.argmin(distances, axis=1)
+    return pairwise_distances_argmin(points, centres)
 
 
 def groups(matrix: VoteMatrix, random_state: int = 0) -> Grouping:
     """Project, build the base clusters, then choose the groups and k by silhouette."""
+    # These are many small computations: OpenMP and BLAS threads cost more in start-up and
+    # contention with the web server than they save.
+    with threadpool_limits(limits=1):
+        return _groups(matrix, random_state)
+
+
+def _groups(matrix: VoteMatrix, random_state: int) -> Grouping:
     projection = project(matrix, random_state)
     mask = in_conversation(matrix)
     labels = np.full(len(matrix.participants), -1)
