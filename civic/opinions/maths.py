@@ -288,9 +288,12 @@ def _groups(matrix: VoteMatrix, random_state: int) -> Grouping:
         # of k-means++ find the well-separated groups that the history converges to.
         group_of = KMeans(k, n_init=GROUP_RESTARTS, random_state=random_state).fit_predict(
             base_centres, sample_weight=base_sizes)
-        if len(np.unique(group_of)) > 1:
+        n_groups = len(np.unique(group_of))
+        if n_groups > 1:
             clusterings[k] = group_of
-            silhouettes[k] = float(silhouette_score(base_centres, group_of))
+            # Every base cluster a group of its own: Polis scores singletons 0.
+            silhouettes[k] = (float(silhouette_score(base_centres, group_of))
+                              if n_groups < len(base_centres) else 0.0)
     if not clusterings:
         labels[mask] = 0
         return Grouping(1, labels, projection, silhouettes)
