@@ -40,15 +40,6 @@ def _rows(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def full_recompute(matrix: maths.VoteMatrix) -> maths.Grouping:
-    grouping = maths.groups(matrix)
-    maths.representative_statements(matrix, grouping)
-    maths.consensus_statements(matrix, grouping)
-    maths.divisive_statements(matrix, grouping)
-    maths.uncertain_statements(matrix, grouping)
-    return grouping
-
-
 def shared_conversation(folder: Path) -> dict:
     comments = polis_csv.read_comments(_rows(folder / "comments.csv"))
     conversation = polis_csv.read_participants_votes(_rows(folder / "participants-votes.csv"),
@@ -94,7 +85,7 @@ def main() -> None:
               f"(Polis {result['polis_k']})  {result['seconds']:.3f} s")
     matrix = synthetic(n, m, seed)
     started = time.perf_counter()
-    grouping = full_recompute(matrix)
+    grouping = maths.analyse(matrix).grouping
     big_seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"synthetic {n} x {m}: full recompute {big_seconds:.2f} s, k {grouping.k}, "

@@ -38,8 +38,8 @@ def groups_command(participants_votes: str, comments: str | None, as_json: bool)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     matrix = conversation.matrix
-    grouping = maths.groups(matrix)
-    representative = maths.representative_statements(matrix, grouping)
+    analysis = maths.analyse(matrix)
+    grouping = analysis.grouping
     seconds = time.perf_counter() - started
     texts = {c.comment_id: c.body for c in statements}
     sizes = [int((grouping.labels == g).sum()) for g in range(grouping.k)]
@@ -48,12 +48,15 @@ def groups_command(participants_votes: str, comments: str | None, as_json: bool)
                f"({left_out} left out for too few votes)")
     for g, size in enumerate(sizes):
         click.echo(f"group {g}: {size} participants")
-        for rep in representative.get(g, []):
+        for rep in analysis.representative.get(g, []):
             share = rep.group.percentages()[rep.repful_for]
             others = rep.others.percentages()[rep.repful_for]
             text = texts.get(rep.statement, "")
             click.echo(f"  {rep.repful_for} {share:.0f}% (others {others:.0f}%): "
                        f"#{rep.statement} {text}".rstrip())
+    for title, found in (("consensus", analysis.consensus), ("divisive", analysis.divisive),
+                         ("uncertain", analysis.uncertain)):
+        click.echo(f"{title}: " + (" ".join(f"#{c.statement}" for c in found) or "-"))
     if as_json:
         click.echo(json.dumps({"groups": grouping.by_participant(matrix.participants),
                                "k": grouping.k, "seconds": round(seconds, 6)}))

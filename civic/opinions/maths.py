@@ -455,3 +455,21 @@ def uncertain_statements(matrix: VoteMatrix, grouping: Grouping) -> list[Convers
         if fewest < UNCERTAIN_VOTES:
             found.append(ConversationStatement(statement, stats, float(fewest)))
     return sorted(found, key=lambda c: c.score)
+
+
+@dataclass
+class Analysis:
+    """Everything an opinion map shows, from one full recompute."""
+
+    grouping: Grouping
+    representative: dict[int, list[RepresentativeStatement]]
+    consensus: list[ConversationStatement]
+    divisive: list[ConversationStatement]
+    uncertain: list[ConversationStatement]
+
+
+def analyse(matrix: VoteMatrix, random_state: int = 0) -> Analysis:
+    grouping = groups(matrix, random_state)
+    return Analysis(grouping, representative_statements(matrix, grouping),
+                    consensus_statements(matrix, grouping), divisive_statements(matrix, grouping),
+                    uncertain_statements(matrix, grouping))

@@ -36,6 +36,7 @@ def test_groups_of_a_real_conversation_agree_with_polis(runner):
     # Left out exactly when too few votes, as Polis leaves them out.
     assert all(last["groups"][p] is None for p, g in polis.items() if g is None)
     assert "group 0:" in result.output and "%" in result.output
+    assert "\nconsensus: #" in result.output and "\ndivisive: #" in result.output
 
 
 def test_a_small_file_prints_groups_and_json(runner, tmp_path):
