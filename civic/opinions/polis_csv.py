@@ -10,11 +10,14 @@ A conversation is three CSV files:
   then one column per comment id holding 1 (agree), -1 (disagree), 0 (pass) or blank (not seen).
 
 Readers take the rows of a file (``csv.reader`` over any text) and raise ``ValueError`` naming the
-line of the first problem; writers return the rows to hand to ``csv.writer``. Pure module.
+line of the first problem; writers return rows, which ``render`` turns into the text of a file
+byte for byte as Polis writes it. Pure module.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -196,3 +199,10 @@ def participants_votes_rows(matrix: VoteMatrix, groups: dict[str, int | None],
                      str(int(np.sum(votes == 1))), str(int(np.sum(votes == -1)))]
                     + ["" if np.isnan(v) else str(int(v)) for v in votes])
     return rows
+
+
+def render(rows: Iterable[list[str]]) -> str:
+    """The text of a CSV file as Polis exports it (minimal quoting, ``\\n`` line ends)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()

@@ -5,6 +5,12 @@ import numpy as np
 import pytest
 
 from civic.opinions import maths, polis_csv
+from tests.conftest import SHARED
+
+POLIS = SHARED / "data" / "polis"
+CONVERSATIONS = sorted(p for p in POLIS.iterdir() if p.is_dir()) if POLIS.is_dir() else []
+needs_shared = pytest.mark.skipif(not CONVERSATIONS,
+                                  reason=f"{POLIS} is absent (../shared not checked out)")
 
 PARTICIPANTS_VOTES = """participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1,2
 0,1,2,3,1,1,1,-1,0
@@ -32,9 +38,7 @@ def rows(text: str) -> list[list[str]]:
 
 
 def text(table: list[list[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(table)
-    return out.getvalue()
+    return polis_csv.render(table)
 
 
 def test_participants_votes_are_read_into_a_matrix_with_polis_groups():
@@ -100,3 +104,29 @@ def test_a_computed_grouping_is_written_back_as_group_ids():
 def test_malformed_files_name_the_line(reader, content, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         reader(rows(content))
+
+
+def read_file(path) -> tuple[str, list[list[str]]]:
+    content = path.read_text(encoding="utf-8")
+    return content, rows(content)
+
+
+@needs_shared
+@pytest.mark.parametrize("folder", CONVERSATIONS, ids=lambda p: p.name)
+def test_real_polis_exports_are_written_back_byte_for_byte(folder):
+    content, table = read_file(folder / "participants-votes.csv")
+    conversation = polis_csv.read_participants_votes(table)
+    assert polis_csv.render(polis_csv.participants_votes_rows(
+        conversation.matrix, conversation.groups, conversation.authored)) == content
+    content, table = read_file(folder / "comments.csv")
+    comments = polis_csv.read_comments(table)
+    assert polis_csv.render(polis_csv.comments_rows(comments)) == content
+    content, table = read_file(folder / "votes.csv")
+    votes = polis_csv.read_votes(table)
+    assert polis_csv.render(polis_csv.votes_rows(votes)) == content
+    # The latest vote of each person on each statement is what participants-votes.csv holds.
+    from_votes = polis_csv.votes_matrix(votes, comments)
+    rows_at = [from_votes.participants.index(p) for p in conversation.matrix.participants]
+    columns_at = [from_votes.statements.index(s) for s in conversation.matrix.statements]
+    assert np.array_equal(from_votes.votes[np.ix_(rows_at, columns_at)],
+                          conversation.matrix.votes, equal_nan=True)
