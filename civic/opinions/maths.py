@@ -185,7 +185,8 @@ def rating_matrix(matrix: VoteMatrix) -> np.ndarray:
 def in_conversation(matrix: VoteMatrix) -> np.ndarray:
     """Boolean mask of the participants Polis clusters (enough votes, or the 15 most active)."""
     counts = np.sum(~np.isnan(matrix.votes), axis=1)
-    needed = min(IN_CONVERSATION_VOTES, len(matrix.statements))
+    # Polis only has rows for people who voted, so at least one vote is always needed.
+    needed = max(1, min(IN_CONVERSATION_VOTES, len(matrix.statements)))
     mask = counts >= needed
     missing = GREEDY_PARTICIPANTS - int(mask.sum())
     if missing > 0:
@@ -222,9 +223,12 @@ def project(matrix: VoteMatrix, random_state: int = 0) -> Projection:
     rows, columns = np.nonzero(seen)
     centred = sparse.csr_matrix((rated[rows, columns] - centre[columns], (rows, columns)),
                                 shape=rated.shape)
-    n_components = min(2, n_participants - 1, n_statements - 1)
-    if n_components > 0 and centred.nnz:
-        pca = PCA(n_components=n_components, svd_solver="arpack", random_state=random_state)
+    centred.eliminate_zeros()
+    if centred.nnz:
+        # The covariance is only statements × statements, and its eigenvectors are exact.
+        n_components = min(2, n_participants, n_statements)
+        pca = PCA(n_components=n_components, svd_solver="covariance_eigh",
+                  random_state=random_state)
         components[:n_components] = pca.fit(centred).components_
     # Polis's projection skips unseen statements, which the zeros of the centred matrix do.
     points = np.asarray(centred @ components.T)
