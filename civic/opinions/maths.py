@@ -261,7 +261,8 @@ def kmeans(points: np.ndarray, k: int, max_iterations: int) -> tuple[np.ndarray,
         centres = new
         if converged:
             break
-    return centres, _nearest(points, centres)
+    # As in Polis, the members are those of the last step, so no cluster is empty.
+    return centres, np.searchsorted(used, labels)
 
 
 def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:

@@ -162,3 +162,20 @@ def test_a_conversation_too_small_to_group():
 def test_the_matrix_shape_must_match_its_names():
     with pytest.raises(ValueError, match="shape"):
         maths.VoteMatrix(["a"], ["x", "y"], np.zeros((1, 3)))
+
+
+def test_base_kmeans_starts_from_the_first_distinct_points_and_keeps_no_empty_cluster():
+    points = np.array([[0, 0], [0, 0], [10, 10], [0, 1], [10, 11], [50, 50]], dtype=float)
+    centres, labels = maths.kmeans(points, 3, 10)
+    # Started at (0, 0), (10, 10), (0, 1): the far point pulls the second centre away.
+    assert np.allclose(centres, [[0, 1 / 3], [50, 50], [10, 10.5]])
+    assert labels.tolist() == [0, 0, 2, 0, 2, 1]
+    # More clusters than distinct points: one cluster per distinct point.
+    centres, labels = maths.kmeans(points[:2], 5, 10)
+    assert len(centres) == 1 and labels.tolist() == [0, 0]
+    # Here the centre started at (13, 4) loses every member and is dropped, as Polis drops it.
+    points = np.array([[13, 4], [1, 14], [0, 7], [2, 11], [7, 4], [14, 18], [18, 16], [14, 16]],
+                      dtype=float)
+    centres, labels = maths.kmeans(points, 5, 10)
+    assert len(centres) == 4 and sorted(set(labels.tolist())) == [0, 1, 2, 3]
+    assert np.allclose(centres[labels[0]], [10, 4])
