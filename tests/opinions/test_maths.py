@@ -173,7 +173,7 @@ def test_base_kmeans_starts_from_the_first_distinct_points_and_keeps_no_empty_cl
     # More clusters than distinct points: one cluster per distinct point.
     centres, labels = maths.kmeans(points[:2], 5, 10)
     assert len(centres) == 1 and labels.tolist() == [0, 0]
-    # Here the centre started at (13, 4) loses every member and is dropped, as Polis drops it.
+    # Here one of the five starting centres loses every member and is dropped, as Polis drops it.
     points = np.array([[13, 4], [1, 14], [0, 7], [2, 11], [7, 4], [14, 18], [18, 16], [14, 16]],
                       dtype=float)
     centres, labels = maths.kmeans(points, 5, 10)
