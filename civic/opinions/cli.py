@@ -13,12 +13,15 @@ from civic.opinions import maths, polis_csv
 bp = Blueprint("opinions", __name__, cli_group="opinions")
 
 
-def _rows(path: str) -> list[list[str]]:
+def _read(path: str, reader, *args):
+    """Parse a CSV file row by row, so a big file is never held as text in memory."""
     try:
         with Path(path).open(newline="", encoding="utf-8-sig") as handle:
-            return list(csv.reader(handle))
+            return reader(csv.reader(handle), *args)
     except (UnicodeDecodeError, csv.Error) as exc:
         raise click.ClickException(f"{path}: not a readable CSV file ({exc})") from exc
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @bp.cli.command("groups")
@@ -31,12 +34,9 @@ def _rows(path: str) -> list[list[str]]:
 def groups_command(participants_votes: str, comments: str | None, as_json: bool):
     """Compute the opinion groups of a Polis participants-votes file (its group-id is ignored)."""
     started = time.perf_counter()
-    try:
-        statements = polis_csv.read_comments(_rows(comments)) if comments else []
-        conversation = polis_csv.read_participants_votes(
-            _rows(participants_votes), polis_csv.moderated_out(statements))
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    statements = _read(comments, polis_csv.read_comments) if comments else []
+    conversation = _read(participants_votes, polis_csv.read_participants_votes,
+                         polis_csv.moderated_out(statements))
     matrix = conversation.matrix
     analysis = maths.analyse(matrix)
     grouping = analysis.grouping

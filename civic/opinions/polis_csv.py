@@ -30,6 +30,7 @@ COMMENT_COLUMNS = ["timestamp", "datetime", "comment-id", "author-id", "agrees",
 VOTE_COLUMNS = ["timestamp", "datetime", "comment-id", "voter-id", "vote"]
 PARTICIPANT_COLUMNS = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
 VOTE_VALUES = {"1": 1.0, "-1": -1.0, "0": 0.0}
+CELL_VALUES = {**VOTE_VALUES, "": np.nan}
 MODERATED_OUT = -1
 
 
@@ -147,7 +148,7 @@ def read_participants_votes(rows: Iterable[list[str]],
     statements = header[len(PARTICIPANT_COLUMNS):]
     if len(set(statements)) != len(statements):
         raise ValueError("participants-votes.csv line 1: a comment id appears twice")
-    participants, cells, groups, authored = [], [], {}, {}
+    participants, matrix_rows, groups, authored = [], [], {}, {}
     for line, row in enumerate(rows, start=2):
         where = f"participants-votes.csv line {line}"
         if not row:
@@ -159,18 +160,18 @@ def read_participants_votes(rows: Iterable[list[str]],
             raise ValueError(f"{where}: participant {participant} appears twice")
         groups[participant] = _int(row[1], "group-id", where) if row[1] else None
         authored[participant] = _int(row[2], "n-comments", where) if row[2] else 0
-        values = []
-        for statement, cell in zip(statements, row[len(PARTICIPANT_COLUMNS):], strict=True):
-            if cell == "":
-                values.append(np.nan)
-            elif cell in VOTE_VALUES:
-                values.append(VOTE_VALUES[cell])
-            else:
-                raise ValueError(f"{where}: the vote on comment {statement} is 1, -1, 0 or "
-                                 f"blank, not {cell!r}")
+        cells = row[len(PARTICIPANT_COLUMNS):]
+        try:
+            votes = np.fromiter((CELL_VALUES[cell] for cell in cells), float, len(cells))
+        except KeyError:
+            statement, cell = next((s, c) for s, c in zip(statements, cells, strict=True)
+                                   if c not in CELL_VALUES)
+            raise ValueError(f"{where}: the vote on comment {statement} is 1, -1, 0 or "
+                             f"blank, not {cell!r}") from None
         participants.append(participant)
-        cells.append(values)
-    votes = np.array(cells, dtype=float).reshape(len(participants), len(statements))
+        matrix_rows.append(votes)
+    votes = (np.vstack(matrix_rows) if matrix_rows
+             else np.zeros((0, len(statements))))
     return ParticipantsVotes(VoteMatrix(participants, statements, votes, moderated), groups,
                              authored)
 
