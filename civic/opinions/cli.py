@@ -44,8 +44,8 @@ def groups_command(participants_votes: str, comments: str | None, as_json: bool)
     texts = {c.comment_id: c.body for c in statements}
     sizes = [int((grouping.labels == g).sum()) for g in range(grouping.k)]
     left_out = int((grouping.labels < 0).sum())
-    click.echo(f"{grouping.k} groups of {len(matrix.participants)} participants "
-               f"({left_out} left out for too few votes)")
+    click.echo(f"groups: {grouping.k}, participants: {len(matrix.participants)}, "
+               f"left out for too few votes: {left_out}")
     for g, size in enumerate(sizes):
         click.echo(f"group {g}: {size} participants")
         for rep in analysis.representative.get(g, []):

@@ -156,6 +156,8 @@ def read_participants_votes(rows: Iterable[list[str]],
         if len(row) != len(header):
             raise ValueError(f"{where}: expected {len(header)} fields, found {len(row)}")
         participant = row[0]
+        if not participant:
+            raise ValueError(f"{where}: the participant id is empty")
         if participant in groups:
             raise ValueError(f"{where}: participant {participant} appears twice")
         groups[participant] = _int(row[1], "group-id", where) if row[1] else None

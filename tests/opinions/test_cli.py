@@ -56,7 +56,7 @@ def test_a_small_file_prints_groups_and_json(runner, tmp_path):
     assert last["k"] == 2 and last["groups"]["30"] is None
     assert len({last["groups"][str(i)] for i in range(15)}) == 1
     assert last["groups"]["0"] != last["groups"]["29"]
-    assert result.output.startswith("2 groups of 31 participants (1 left out for too few votes)")
+    assert result.output.startswith("groups: 2, participants: 31, left out for too few votes: 1\n")
 
 
 @pytest.mark.parametrize("content", ["participant,votes\n1,2\n",

@@ -95,6 +95,8 @@ def test_a_computed_grouping_is_written_back_as_group_ids():
      "line 5: expected 9 fields, found 4"),
     (polis_csv.read_participants_votes, PARTICIPANTS_VOTES + "0,,0,0,0,0,,,\n",
      "line 5: participant 0 appears twice"),
+    (polis_csv.read_participants_votes, PARTICIPANTS_VOTES + ",,0,0,0,0,,,\n",
+     "line 5: the participant id is empty"),
     (polis_csv.read_participants_votes, PARTICIPANTS_VOTES + "5,x,0,0,0,0,,,\n",
      "line 5: group-id 'x' is not a whole number"),
     (polis_csv.read_comments, COMMENTS.replace(",-1,Off", ",7,Off"),
