@@ -1,0 +1,1 @@
+"""Opinion maps (意見マップ): Polis-style conversations."""
