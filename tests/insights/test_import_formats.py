@@ -10,15 +10,6 @@ from civic.extensions import db
 from civic.insights import csvio, services
 from civic.insights.models import AnalysisComment, AnalysisImport
 from civic.insights.views import CSV_REASONS
-from tests.conftest import login
-
-
-@pytest.fixture
-def staff_client(client, make_user):
-    staff = make_user(roles=("staff",))
-    login(client, staff)
-    client.staff = staff
-    return client
 
 
 def _upload(client, analysis, data, name="回答.txt", lang="ja"):

@@ -11,14 +11,6 @@ from tests.conftest import login, wait_for_job
 from tests.insights.corpus import make_csv, make_texts
 
 
-@pytest.fixture
-def staff_client(client, make_user):
-    staff = make_user(roles=("staff",))
-    login(client, staff)
-    client.staff = staff
-    return client
-
-
 def _analysed(staff):
     analysis = services.create_analysis("調査", None, staff)
     imp, _t = services.start_import(analysis, "a.csv", make_csv(make_texts()[0]))
