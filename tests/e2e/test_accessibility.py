@@ -3,6 +3,7 @@ a keyboard-only journey and a journey with JavaScript switched off."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from civic.extensions import db
 from civic.timeutil import ward_today
@@ -129,7 +130,7 @@ def test_keyboard_only_resident_comments_on_a_proposal(browser, live_server, dem
     _tab_to(page, "コメントする")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("キーボードだけで書いたコメントです。").is_visible()
+    expect(page.get_by_text("キーボードだけで書いたコメントです。")).to_be_visible()
     context.close()
 
 

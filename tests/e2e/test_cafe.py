@@ -62,7 +62,7 @@ def test_facilitator_runs_a_cafe_and_phones_follow_the_rounds(browser, live_serv
 
         console.reload()
         for name in NAMES:
-            assert console.get_by_text(name).first.is_visible()
+            expect(console.get_by_text(name).first).to_be_visible()
         console.locator("form[action$='/console/start'] button").click()
         console.wait_for_load_state()
         shoot(console, "2-console")
@@ -73,7 +73,7 @@ def test_facilitator_runs_a_cafe_and_phones_follow_the_rounds(browser, live_serv
             phone.locator("#my-table").wait_for()
             assert str(table) in phone.locator("#my-table").inner_text()
             assert "今の川辺の好きなところは？" in phone.locator("#cafe-live").inner_text()
-            assert phone.locator("[role=timer]").is_visible()
+            expect(phone.locator("[role=timer]")).to_be_visible()
         shoot(phones[NAMES[1]], "3-round-1")
 
         for name, phone in phones.items():

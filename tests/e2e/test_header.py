@@ -2,6 +2,7 @@
 and the bell is a drawing, not an emoji that shows as a box without colour-emoji fonts."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -33,7 +34,7 @@ def test_one_row_for_guests_and_for_someone_with_every_link(browser, live_server
         menu = page.locator("details.menu")
         assert not page.locator("#lang-select").is_visible()
         menu.locator("summary").click()  # a <details>: opens with JavaScript off
-        assert page.locator("#lang-select").is_visible()
+        expect(page.locator("#lang-select")).to_be_visible()
         links = ["参加プロセス"] + (["職員用", "モデレーション", "管理", "マイページ"]
                                   if who == "admin" else ["新規登録"])
         for name in links:
@@ -61,4 +62,4 @@ def test_the_bell_shows_the_unread_count_in_the_row(phone, make_user):
     with phone.expect_navigation():
         phone.click("main form [type=submit]")
     assert phone.locator("a.bell .count").inner_text() == "1"
-    assert phone.locator("a.bell").is_visible()
+    expect(phone.locator("a.bell")).to_be_visible()

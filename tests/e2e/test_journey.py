@@ -1,6 +1,8 @@
 """The first journey of a new resident, on a phone: register → confirm the address → log in →
 residency code → process → English."""
 
+from playwright.sync_api import expect
+
 from civic.accounts import services
 from tests.conftest import PASSWORD
 
@@ -25,7 +27,7 @@ def test_register_verify_open_a_process_and_switch_to_english(phone, shoot, make
 
     # The confirmation link goes out by mail; opening it is what the resident does next.
     page.wait_for_url("**/login")
-    assert page.get_by_text("確認のためのリンクをお送りしました").is_visible()
+    expect(page.get_by_text("確認のためのリンクをお送りしました")).to_be_visible()
     token = services.confirmation_token(services.find_user_by_email("yamamoto@example.jp"))
     page.goto(f"/account/confirm/{token}")
     page.get_by_role("button", name="メールアドレスを確認する").click()
@@ -39,11 +41,10 @@ def test_register_verify_open_a_process_and_switch_to_english(phone, shoot, make
     shoot(page, "2-code")
     page.get_by_role("button", name="確認する").click()
     page.wait_for_url(lambda url: url.endswith("/"))
-    assert page.get_by_text("青葉台地区の住民として確認されました。").is_visible()
-
+    expect(page.get_by_text("青葉台地区の住民として確認されました。")).to_be_visible()
     page.get_by_role("link", name="青葉台地区 地域予算").click()
     assert page.get_by_role("heading", level=1).inner_text() == "青葉台地区 地域予算"
-    assert page.get_by_text("予算に投票する").is_visible()
+    expect(page.get_by_text("予算に投票する")).to_be_visible()
     shoot(page, "3-process")
 
     page.get_by_text("メニュー").click()
@@ -51,8 +52,8 @@ def test_register_verify_open_a_process_and_switch_to_english(phone, shoot, make
     page.get_by_role("button", name="切り替え").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="Phases").is_visible()
-    assert page.get_by_text("Vote on the budget").is_visible()
+    expect(page.get_by_role("heading", name="Phases")).to_be_visible()
+    expect(page.get_by_text("Vote on the budget")).to_be_visible()
     assert page.get_by_role("heading", level=1).inner_text() == "青葉台地区 地域予算"
     shoot(page, "4-english")
 

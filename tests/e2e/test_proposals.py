@@ -2,6 +2,7 @@
 neighbour supports and comments with a stance, staff start the review, and the proposer finds it
 all under the bell."""
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from civic.extensions import db
@@ -44,7 +45,7 @@ def test_resident_proposes_staff_review_a_neighbour_supports_and_the_proposer_is
     shoot(page, "1-write")
     page.get_by_role("button", name="下書き保存").click()
     page.get_by_role("button", name="提出して事前相談を申し込む").click()
-    assert page.get_by_text("提出済み").first.is_visible()
+    expect(page.get_by_text("提出済み").first).to_be_visible()
     shoot(page, "2-submitted")
     proposal = db.session.scalar(select(Proposal))
 
@@ -53,24 +54,23 @@ def test_resident_proposes_staff_review_a_neighbour_supports_and_the_proposer_is
     office.goto(f"/proposals/{proposal.id}")
     office.get_by_role("button", name="事前相談を始める").click()
     office.get_by_role("button", name="公開する").click()
-    assert office.get_by_text("公開中").first.is_visible()
-
+    expect(office.get_by_text("公開中").first).to_be_visible()
     context, other = _phone(browser, live_server)
     _log_in(other, neighbour)
     other.goto(f"/proposals/{proposal.id}")
     other.get_by_role("button", name="この提案に賛同する").click()
-    assert other.get_by_text("賛同ありがとうございます。").is_visible()
+    expect(other.get_by_text("賛同ありがとうございます。")).to_be_visible()
     other.get_by_label("コメント", exact=True).fill("日よけもあると助かります。")
     other.get_by_label("賛成").check()
     other.get_by_role("button", name="コメントする").click()
-    assert other.get_by_text("日よけもあると助かります。").is_visible()
+    expect(other.get_by_text("日よけもあると助かります。")).to_be_visible()
     assert other.locator(".stance-for").first.inner_text() == "賛成"
     shoot(other, "3-supported-and-commented")
     context.close()
 
     office.goto(f"/proposals/{proposal.id}")
     office.get_by_role("button", name="審査を始める").click()
-    assert office.get_by_text("審査中").first.is_visible()
+    expect(office.get_by_text("審査中").first).to_be_visible()
     staff_context.close()
 
     # The proposer: consultation, publication, the comment and the review are under the bell.
@@ -79,13 +79,13 @@ def test_resident_proposes_staff_review_a_neighbour_supports_and_the_proposer_is
     assert bell.locator(".count").inner_text() == "4"
     shoot(page, "4-bell")
     bell.click()
-    assert page.get_by_role("heading", name="お知らせ").is_visible()
+    expect(page.get_by_role("heading", name="お知らせ")).to_be_visible()
     told = page.get_by_role("button", name="花子さんが「公園に木陰のベンチを」にコメントしました。")
-    assert told.is_visible()
-    assert page.get_by_text("あなたの提案「公園に木陰のベンチを」は「審査中」になりました。").is_visible()
+    expect(told).to_be_visible()
+    expect(page.get_by_text("あなたの提案「公園に木陰のベンチを」は「審査中」になりました。")).to_be_visible()
     shoot(page, "5-notifications")
     told.click()
-    assert page.locator(".comment").get_by_text("日よけもあると助かります。").is_visible()
+    expect(page.locator(".comment").get_by_text("日よけもあると助かります。")).to_be_visible()
     assert page.locator("a.bell .count").inner_text() == "3"
 
     db.session.expire_all()
