@@ -39,8 +39,20 @@ def _public_answer(response):
     if request.method == "GET" and response.status_code == 200:
         response.headers["Cache-Control"] = "public, max-age=60"
         response.add_etag()
-        response.make_conditional(request)
+        _not_modified(response)
     return response
+
+
+def _not_modified(response) -> None:
+    """304 when the client has this answer: as sent plain, or as Flask-Compress tagged it once
+    compressed ("<tag>:gzip", which it sets after this hook has run)."""
+    tag, _weak = response.get_etag()
+    for sent in request.if_none_match.as_set():
+        if sent.split(":", 1)[0] == tag:
+            response.status_code = 304
+            response.set_data(b"")
+            response.set_etag(sent)
+            return
 
 
 @bp.get("")

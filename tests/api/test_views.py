@@ -102,6 +102,17 @@ def test_public_cache_cors_and_etag(client, world, url):
     assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
 
 
+def test_a_compressed_answer_is_revalidated_too(client, world, make_proposal):
+    for n in range(5):
+        make_proposal(world.process, world.author, title=f"長い一覧のための提案{n}")
+    gzip = {"Accept-Encoding": "gzip"}
+    answer = client.get("/api/v1/proposals", headers=gzip)
+    assert answer.headers["Content-Encoding"] == "gzip"
+    etag = answer.headers["ETag"]
+    again = client.get("/api/v1/proposals", headers={**gzip, "If-None-Match": etag})
+    assert again.status_code == 304 and again.headers["ETag"] == etag
+
+
 def test_the_etag_changes_with_the_data(client, world):
     etag = client.get("/api/v1/proposals").headers["ETag"]
     world.published.support_count = 4
