@@ -7,9 +7,10 @@ import json
 from dataclasses import dataclass
 from datetime import UTC
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates
 
 from civic.extensions import db
+from civic.forms import DB_INT_MAX
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -27,7 +28,7 @@ def decode_cursor(cursor: str) -> int:
         after = json.loads(raw)["after"]
     except (binascii.Error, ValueError, TypeError, KeyError) as error:
         raise ValueError("not a cursor of this API") from error
-    if type(after) is not int or not 0 <= after < 2**63:
+    if type(after) is not int or not 0 <= after <= DB_INT_MAX:
         raise ValueError("not a cursor of this API")
     return after
 
@@ -60,10 +61,20 @@ class SinceQuery(PageQuery):
                                  "(UTC when no offset is given)."})
 
 
+    @post_load
+    def _as_stored(self, data, **_kwargs):
+        """``updated_since`` as the naive UTC the columns store."""
+        if (moment := data.get("updated_since")) is not None:
+            try:
+                data["updated_since"] = moment.astimezone(UTC).replace(tzinfo=None)
+            except OverflowError as error:  # 9999-12-31T23:00-01:00 is after the last year
+                raise ValidationError("Not a representable date.", "updated_since") from error
+        return data
+
+
 def since(query: dict):
-    """``updated_since`` as the naive UTC the columns store, or None."""
-    moment = query.get("updated_since")
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment else None
+    """``updated_since`` (naive UTC), or None."""
+    return query.get("updated_since")
 
 
 @dataclass

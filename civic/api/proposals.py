@@ -4,13 +4,14 @@ Which proposals those are is the proposals package's rule (``visible_anywhere`` 
 ``proposal.view`` for one), read here as a visitor.
 """
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
 
 from civic.accounts.permissions import can
 from civic.api import paging
 from civic.api.common import Moment, PublicName, visitor
 from civic.extensions import db
+from civic.forms import DB_INT_MAX
 from civic.proposals import lifecycle
 from civic.proposals import services as proposals
 from civic.proposals.models import UPDATE_KINDS, ProgressUpdate, Proposal
@@ -18,6 +19,7 @@ from civic.proposals.models import UPDATE_KINDS, ProgressUpdate, Proposal
 
 class ProposalQuery(paging.SinceQuery):
     process_id = fields.Integer(load_default=None, strict=False,
+                                validate=validate.Range(1, DB_INT_MAX),
                                 metadata={"description": "Only the proposals of this process."})
 
 

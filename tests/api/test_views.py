@@ -124,7 +124,10 @@ def test_the_etag_changes_with_the_data(client, world):
     ("limit=abc", "limit"), ("limit=0", "limit"), ("limit=101", "limit"), ("limit=-5", "limit"),
     ("cursor=garbage", "cursor"), ("cursor=eyJhZnRlciI6Ii0xIn0", "cursor"),
     ("updated_since=bad", "updated_since"), ("updated_since=2024-13-40", "updated_since"),
-    ("process_id=x", "process_id"),
+    ("updated_since=9999-12-31T23:00:00-01:00", "updated_since"),
+    ("updated_since=0001-01-01T00:00:00%2B09:00", "updated_since"),
+    ("process_id=x", "process_id"), ("process_id=99999999999999999999", "process_id"),
+    ("cursor=eyJhZnRlciI6OTk5OTk5OTk5OTk5OTk5OTk5OX0", "cursor"),
 ])
 def test_bad_parameters_are_problems(client, world, query, field):
     for url in ("/api/v1/proposals", f"/api/v1/proposals/{world.published.id}/comments"):
