@@ -43,11 +43,12 @@ class PageQuery(Schema):
                            validate=validate.Range(1, MAX_LIMIT),
                            metadata={"description": f"Items per page, 1 to {MAX_LIMIT}."})
     cursor = fields.String(load_default=None,
-                           metadata={"description": "next_cursor of the previous page (opaque)."})
+                           metadata={"description": "next_cursor of the previous page (opaque); "
+                                                    "absent or empty: the first page."})
 
     @validates("cursor")
     def _cursor(self, value, **_kwargs):
-        if value is not None:
+        if value:
             try:
                 decode_cursor(value)
             except ValueError as error:

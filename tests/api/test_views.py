@@ -146,6 +146,10 @@ def test_unknown_parameter_names_are_ignored(client, world):
     assert client.get("/api/v1/areas?_=12345").status_code == 200
 
 
+def test_an_empty_cursor_is_the_first_page(client, world):
+    assert client.get("/api/v1/proposals?cursor=").json == client.get("/api/v1/proposals").json
+
+
 @pytest.mark.parametrize("url", ["/api/v1/proposals/999999", "/api/v1/proposals/999999/comments",
                                  "/api/v1/nothing", "/api/v1/proposals/99999999999999999999"])
 def test_not_found_is_a_problem(client, world, url):
