@@ -5,7 +5,7 @@ import pytest
 from civic.api import paging
 from civic.extensions import db
 from civic.proposals.models import Proposal
-from tests.conftest import login
+from tests.conftest import login, make_app
 
 ENDPOINTS = ("/api/v1/areas", "/api/v1/processes", "/api/v1/proposals")
 
@@ -158,9 +158,13 @@ def test_not_found_is_a_problem(client, world, url):
     assert answer.json["status"] == 404
 
 
-def test_writing_is_refused_as_a_problem(client, world):
-    answer = client.post("/api/v1/proposals")
-    assert answer.status_code == 405 and answer.mimetype == "application/problem+json"
+def test_writing_is_refused_as_a_problem_not_a_form_error(database_url):
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    for url in ("/api/v1/proposals", "/api/v1/proposals/1/comments"):
+        answer = client.post(url)
+        assert answer.status_code == 405 and answer.mimetype == "application/problem+json"
+    assert client.get("/api/v1/areas").status_code == 200
 
 
 def test_reference_page_lists_the_endpoints_in_the_visitors_language(client):
