@@ -32,7 +32,7 @@ def _not_found(what: str):
     abort(problems.response(404, "Not Found", f"No {what} with this id is public."))
 
 
-@bp.after_request
+@bp.after_app_request  # also for what no route matched (a 404, a 405)
 def _public_answer(response):
     if not request.path.startswith(DATA):
         return response

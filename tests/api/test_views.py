@@ -155,7 +155,7 @@ def test_an_empty_cursor_is_the_first_page(client, world):
 def test_not_found_is_a_problem(client, world, url):
     answer = client.get(url)
     assert answer.status_code == 404 and answer.mimetype == "application/problem+json"
-    assert answer.json["status"] == 404
+    assert answer.json["status"] == 404 and answer.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_writing_is_refused_as_a_problem_not_a_form_error(database_url):
