@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from civic.api import problems
 from civic.extensions import db, limiter
 
 MESSAGES = {
@@ -35,13 +36,15 @@ def render_error(code: int, detail: str | None = None):
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    response = render_error(error.code)
+    headers = {}
     if error.code == 429 and (limit := limiter.current_limit) is not None:
         # Only refusals say when to come back: rate-limit headers on every response cost each
         # limited request two more trips to the limit storage (Redis when shared).
-        body, code = response
-        return body, code, {"Retry-After": str(max(1, int(limit.reset_at - time.time())))}
-    return response
+        headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+    if problems.wanted():
+        return problems.response(error.code, error.name, error.description, headers)
+    body, code = render_error(error.code)
+    return body, code, headers
 
 
 def _csrf_error(error: CSRFError):
@@ -51,6 +54,8 @@ def _csrf_error(error: CSRFError):
 def _unexpected(error: InternalServerError):
     # Flask has already logged the traceback. Roll back so nothing half-done is committed later.
     db.session.rollback()
+    if problems.wanted():
+        return problems.response(500, "Internal Server Error", "The server failed; try again later.")
     return render_error(500)
 
 

@@ -257,6 +257,15 @@ CASES = [
     # Notifications: one for the author
     C("healthz", "GET", EVERYONE),
     C("favicon", "GET", EVERYONE),
+    # The public API reads as a visitor whoever asks: the author's draft is no one's there.
+    C("api.reference", "GET", EVERYONE), C("api.specification", "GET", EVERYONE),
+    C("api.area_list", "GET", EVERYONE), C("api.process_list", "GET", EVERYONE),
+    C("api.proposal_list", "GET", EVERYONE),
+    C("api.proposal", "GET", EVERYONE, proposal_id="w.published"),
+    C("api.proposal", "GET", NOBODY, proposal_id="w.draft"),
+    C("api.proposal", "GET", NOBODY, proposal_id="w.hidden_proposal"),
+    C("api.proposal_comments", "GET", EVERYONE, proposal_id="w.published"),
+    C("api.proposal_comments", "GET", NOBODY, proposal_id="w.hidden_proposal"),
     C("notifications.index", "GET", SIGNED_IN),
     C("notifications.show", "GET", {AUTHOR}, notification_id="w.notification"),
     C("notifications.open_", "POST", {AUTHOR}, notification_id="w.notification"),

@@ -115,3 +115,16 @@ def test_memory_storage_is_per_process(limited, database_url):
     statuses = [client.post("/login", data={"email": "x@example.jp", "password": "wrong"})
                 .status_code for _ in range(10)]
     assert statuses == [422] * 10
+
+
+def test_the_public_api_is_limited_per_client_address(limited):
+    app = limited()
+    client = app.test_client()
+    statuses = [client.get("/api/v1/areas", environ_overrides={"REMOTE_ADDR": "192.0.2.1"})
+                for _ in range(121)]
+    assert [r.status_code for r in statuses] == [200] * 120 + [429]  # "120 per minute"
+    refused = statuses[-1]
+    assert refused.mimetype == "application/problem+json" and refused.json["status"] == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    other = client.get("/api/v1/areas", environ_overrides={"REMOTE_ADDR": "192.0.2.2"})
+    assert other.status_code == 200

@@ -200,6 +200,12 @@ class ThreadPage:
         return [*self.threads, *(reply for replies in self.replies.values() for reply in replies)]
 
 
+def shown_publicly():
+    """SQL: the comments whose text everyone may read: neither deleted nor hidden by moderation.
+    Whether their target may be seen is the target's own rule (``Target.can_view``)."""
+    return (Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
+
+
 def thread_page(target_type: str, target_id: int, sort: str | None = "oldest", page=1,
                 user=None, per_page: int = PER_PAGE) -> ThreadPage:
     """One page of top-level comments with all their replies: three queries, whatever the size."""

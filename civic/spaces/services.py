@@ -97,6 +97,11 @@ def _process_by_slug():
         joinedload(Process.phases))
 
 
+def publicly_visible():
+    """SQL: the processes everyone may see (``process.view`` for a visitor): published ones."""
+    return Process.published.is_(True)
+
+
 def visible_process_or_404(slug: str) -> Process:
     """The process at ``slug`` if the current person may see it.
 

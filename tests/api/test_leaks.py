@@ -1,0 +1,60 @@
+"""Nothing private reaches the public API: walk every endpoint and every page and look for it."""
+
+import json
+
+from civic.accounts import services as accounts
+from civic.extensions import db
+from civic.timeutil import utcnow
+from tests.api.conftest import comment_on
+
+SECRETS = ("hanako.secret@example.jp", "staff.secret@example.jp", "下書きの秘密", "相談中の秘密",
+           "非公開プロセスの秘密", "隠された提案の秘密", "隠されたコメントの秘密",
+           "削除されたコメントの秘密", "不適切な内容", "提出済みの秘密", "退会者の名前")
+
+
+def _walk(client, url):
+    """Every page of a list (or the one answer), as text with its characters unescaped."""
+    texts, cursor = [], None
+    while True:
+        answer = client.get(url, query_string={"limit": 2, **({"cursor": cursor} if cursor else {})})
+        assert answer.status_code == 200, url
+        texts.append(json.dumps(answer.json, ensure_ascii=False))
+        cursor = answer.json.get("next_cursor") if isinstance(answer.json, dict) else None
+        if cursor is None:
+            return texts
+
+
+def test_no_private_data_on_any_endpoint(client, world, make_user, make_process, make_proposal):
+    staff = make_user(email="staff.secret@example.jp", roles=("staff",), name="職員")
+    batch, codes = accounts.issue_codes(world.area, 3, "letter", 30, staff)
+    accounts.redeem_code(make_user(email="newcomer.secret@example.jp"), codes[0])
+    leaver = make_user(name="退会者の名前")
+    comment_on(world.published, leaver, "退会した人のコメント")
+    leaver.deleted_at = utcnow()
+    hidden_process = make_process(title="非公開プロセスの秘密", published=False)
+    make_proposal(hidden_process, world.author, title="非公開プロセスの秘密の提案")
+    make_proposal(world.process, world.author, title="下書きの秘密", state="draft")
+    make_proposal(world.process, world.author, title="提出済みの秘密", state="submitted")
+    make_proposal(world.process, world.author, title="相談中の秘密", state="consultation")
+    hidden = make_proposal(world.process, world.author, title="隠された提案の秘密",
+                           hidden_at=utcnow(), hidden_reason="不適切な内容")
+    comment_on(world.published, world.author, "隠されたコメントの秘密", hidden_at=utcnow(),
+               hidden_reason="不適切な内容")
+    comment_on(world.published, world.author, "削除されたコメントの秘密", deleted_at=utcnow())
+    comment_on(hidden, world.author, "隠された提案へのコメント")
+    db.session.commit()
+
+    proposal_ids = [p["id"] for page in _walk(client, "/api/v1/proposals")
+                    for p in json.loads(page)["items"]]
+    assert sorted(proposal_ids) == sorted([world.published.id, world.accepted.id])
+    urls = ["/api/v1/areas", "/api/v1/processes", "/api/v1/proposals", "/api/v1/openapi.json"]
+    for proposal_id in proposal_ids:
+        urls += [f"/api/v1/proposals/{proposal_id}", f"/api/v1/proposals/{proposal_id}/comments"]
+    everything = "\n".join(text for url in urls for text in _walk(client, url))
+
+    assert "賛成です。ベンチがほしい。" in everything and "退会した人のコメント" in everything
+    for secret in (*SECRETS, "newcomer.secret", batch, *codes, *(code.replace("-", "") for code in codes)):
+        assert secret not in everything, secret
+    assert "email" not in everything and "hidden_reason" not in everything
+    assert client.get(f"/api/v1/proposals/{hidden.id}").status_code == 404
+    assert client.get(f"/api/v1/proposals/{hidden.id}/comments").status_code == 404
