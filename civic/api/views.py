@@ -4,7 +4,7 @@ Every answer reads as a visitor (civic.api.common.visitor), so it is the same fo
 proxies may keep it for a minute; clients revalidate with If-None-Match.
 """
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from marshmallow import ValidationError
 
 from civic.api import areas, comments, openapi, paging, problems, processes, proposals
@@ -59,7 +59,9 @@ def _not_modified(response) -> None:
 
 @bp.get("")
 def reference():
-    return render_template("api/reference.html", root=request.url_root.rstrip("/"))
+    # The curl examples name the public address (CIVIC_BASE_URL), never a Host header.
+    return render_template("api/reference.html",
+                           root=url_for("spaces.home", _external=True).rstrip("/"))
 
 
 @bp.get("/v1/openapi.json")
