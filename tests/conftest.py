@@ -87,11 +87,21 @@ def _empty_all_tables():
     db.session.commit()
 
 
+def _finish_background_jobs(app) -> None:
+    """Wait until the jobs a test started in the app's job thread have run: one still writing
+    (an account mail after a registration, a count after a results page) would deadlock with the
+    TRUNCATE below on PostgreSQL, or write into the next test."""
+    executor = app.extensions.get("civic_jobs")
+    if executor is not None:
+        executor.submit(lambda: None).result(timeout=120)  # one worker: runs after the rest
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request):
     yield
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")
+        _finish_background_jobs(app)
         with app.app_context():
             db.session.remove()
             _empty_all_tables()
