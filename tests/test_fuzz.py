@@ -76,24 +76,7 @@ def test_forms_never_fail_and_refusals_save_nothing(app, ctx):
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
         @given(st.fixed_dictionaries({field: VALUES for field in fields}))
         def submit(data):
-            client = app.test_client()
-            if who != ANON:
-                _sign_in(client, world.users[who])
-            before = _row_counts()
-            try:
-                response = client.post(path, data=data)
-            except Exception as error:  # TESTING propagates what would be a 500
-                failures.append(f"POST {path} as {who} with {data!r}: {error!r}")
-                db.session.rollback()
-                return
-            if response.status_code >= 500:
-                failures.append(f"POST {path} as {who}: {response.status_code}")
-            if response.status_code in (400, 422):
-                after = _row_counts()
-                changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
-                if changed:
-                    failures.append(f"POST {path} as {who} refused ({response.status_code}) "
-                                    f"but saved rows {changed} from {data!r}")
+            _submit_checked(app, world, who, path, {"data": data}, failures, shown=repr(data))
 
         return submit
 
