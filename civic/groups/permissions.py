@@ -32,7 +32,7 @@ def _contact_visible(user, group) -> bool:
         return True
     if visibility == "signed_in" and signed_in(user):
         return True
-    if visibility == "verified" and signed_in(user) and user.verified_area_id is not None:
+    if visibility == "verified" and signed_in(user) and user.verified_area_id() is not None:
         return True
     return runs(user, group) or is_group_admin(user, group)
 
