@@ -98,8 +98,9 @@ def map_page():
         "zoom": config["CIVIC_MAP_ZOOM"],
         "geojson": url_for("places.geojson_download", area=area_id, category=category),
     }
-    response = make_response(_listing("places/map.html", map_settings=json.dumps(settings, ensure_ascii=False),
-                                      leaflet_version=xstatic_leaflet.VERSION))
+    page = _listing("places/map.html", map_settings=json.dumps(settings, ensure_ascii=False),
+                    leaflet_version=xstatic_leaflet.VERSION)
+    response = make_response(page)
     nonce = csp_nonce()
     # The one page whose images may come from elsewhere: the tile server, nothing more.
     response.headers["Content-Security-Policy"] = (
