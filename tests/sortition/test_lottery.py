@@ -367,3 +367,16 @@ def test_a_drawn_panel_sets_the_default_retention_date(app, ctx, staff, lottery)
     client.post(f"/staff/lotteries/{lottery.id}/draw", data={})
     db.session.expire_all()
     assert db.session.get(Lottery, lottery.id).retention_on == ward_today() + timedelta(days=90)
+
+
+def test_neither_the_api_nor_staff_exports_carry_lottery_data(app, ctx, staff, lottery):
+    _drawn_invitations(app, staff, lottery)
+    reply_everyone(app, lottery, 3)
+    contact = db.session.scalar(select(Reply.contact))
+    anyone = app.test_client()
+    spec = anyone.get("/api/v1/openapi.json").get_data(as_text=True).lower()
+    assert "lottery" not in spec and "register" not in spec
+    for path in ("/api/v1/areas", "/api/v1/processes", "/api/v1/proposals"):
+        assert contact not in anyone.get(path).get_data(as_text=True)
+    public = anyone.get(f"/lotteries/{lottery.id}").get_data(as_text=True)
+    assert contact not in public and "名前" not in public
