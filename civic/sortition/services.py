@@ -37,7 +37,6 @@ from civic.timeutil import utcnow, ward_today
 REGISTER_COLUMNS = ("id", "birth_year", "age_band", "gender", "area", "household")
 AGE_BANDS = ("10代", "20代", "30代", "40代", "50代", "60代", "70代以上")
 RETENTION_DAYS = 90
-MAX_REGISTER_BYTES = 20 * 1024 * 1024
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 12
 PURGE_JOB = "sortition.purge"
@@ -265,7 +264,7 @@ def save_reply(lottery: Lottery, invitation: Invitation, data: dict, user=None,
     if lottery.state not in ("replies",):
         raise SortitionError(_("Replies are closed for this lottery."))
     reply = Reply(lottery_id=lottery.id, invitation_id=invitation.id,
-                  pseudonym=secrets.token_hex(4).upper(), accepted=data["accepted"],
+                  pseudonym=secrets.token_hex(6).upper(), accepted=data["accepted"],
                   available_dates=data.get("available_dates", []),
                   name=data.get("name", ""), contact=data.get("contact", ""),
                   user_id=getattr(user, "id", None) if user and user.is_authenticated else None,

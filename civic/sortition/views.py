@@ -31,6 +31,7 @@ from civic.sortition.forms import (
     parse_extra_features,
 )
 from civic.sortition.models import Invitation, Lottery, Reply
+from civic.uploads import body_limit
 
 bp = Blueprint("lotteries", __name__, cli_group="lotteries")
 bp.app_template_global("lottery_panels_for")(services.cafe_panels)
@@ -180,15 +181,13 @@ def _act(lottery: Lottery, action, success: str, **forms):
 
 
 @bp.post("/staff/lotteries/<int:lottery_id>/register")
+@body_limit("CIVIC_REGISTER_MAX_UPLOAD")
 def import_register(lottery_id: int):
     lottery = _managed(lottery_id)
     form = RegisterForm()
     if not form.validate_on_submit():
         return _render_manage(lottery, 422, register_form=form)
-    data = form.file.data.read(services.MAX_REGISTER_BYTES + 1)
-    if len(data) > services.MAX_REGISTER_BYTES:
-        form.file.errors.append(_("The file is larger than 20 MB."))
-        return _render_manage(lottery, 422, register_form=form)
+    data = form.file.data.read()
     return _act(lottery, lambda: services.import_register(lottery, data, current_user),
                 lambda rows: _("Imported %(rows)d residents.", rows=rows), register_form=form)
 
