@@ -30,7 +30,8 @@ def demo(ctx):
     from civic.sortition.models import Lottery
 
     lottery = db.session.scalars(db.select(Lottery).order_by(Lottery.id)).first()
-    public = [f"/lotteries/{lottery.id}", "/reply", "/", "/processes", "/accessibility", "/login", "/register", "/password/forgot",
+    public = [f"/lotteries/{lottery.id}", "/reply",
+              "/", "/processes", "/accessibility", "/login", "/register", "/password/forgot",
               *[f"/processes/{p.slug}" for p in processes],
               f"/processes/{proposal.process.slug}/proposals", f"/proposals/{proposal.id}",
               f"/budgets/{budget.id}", f"/cafe/{cafe.join_code}"]

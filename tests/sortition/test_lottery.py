@@ -380,3 +380,17 @@ def test_neither_the_api_nor_staff_exports_carry_lottery_data(app, ctx, staff, l
         assert contact not in anyone.get(path).get_data(as_text=True)
     public = anyone.get(f"/lotteries/{lottery.id}").get_data(as_text=True)
     assert contact not in public and "名前" not in public
+
+
+def test_the_purge_job_deletes_what_is_due(app, ctx, staff, lottery, held_jobs):
+    from civic.jobs import services as jobs
+
+    _drawn_invitations(app, staff, lottery)
+    lottery = db.session.get(Lottery, lottery.id)
+    lottery.retention_on = ward_today() - timedelta(days=1)
+    db.session.commit()
+    job = jobs.enqueue(services.PURGE_JOB)
+    held_jobs.run()
+    db.session.expire_all()
+    assert jobs.status(job.id).result == {"lotteries": [lottery.id]}
+    assert db.session.scalar(select(func.count()).select_from(RegisterEntry)) == 0
