@@ -17,6 +17,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from civic import mail
 from civic.audit import services as audit
@@ -276,7 +277,12 @@ def save_reply(lottery: Lottery, invitation: Invitation, data: dict, user=None,
     db.session.add(reply)
     if entered_by is not None:
         audit.record(entered_by, "lottery.paper_reply", lottery, letter=invitation.number)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same letter answered twice at once: the first one counts
+        db.session.rollback()
+        raise SortitionError(_("This letter has already been answered. Each code works "
+                               "once.")) from None
     return reply
 
 
