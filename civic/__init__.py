@@ -68,6 +68,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.places.views import bp as places_bp
     from civic.proposals.views import bp as proposals_bp
     from civic.sortition.cli import bp as sortition_bp
+    from civic.sortition.views import bp as lotteries_bp
     from civic.spaces.views import bp as spaces_bp
     from civic.staff.views import bp as staff_bp
 
@@ -88,6 +89,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(opinions_bp)
     app.register_blueprint(accessibility_bp)
     app.register_blueprint(sortition_bp)
+    app.register_blueprint(lotteries_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(groups_bp)

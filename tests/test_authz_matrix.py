@@ -318,6 +318,27 @@ CASES = [
 ]
 
 
+# Lotteries (無作為抽出): one of area A with its inputs committed. The register and the replies
+# are its staff's alone (STAFF_A and ward-wide staff); the public page and the reply form are
+# everyone's (the reply form says the lottery's replies are closed).
+CASES += [
+    C("lotteries.index", "GET", ANY_STAFF),
+    C("lotteries.new", "GET", ANY_STAFF), C("lotteries.new", "POST", ANY_STAFF),
+    *[C(f"lotteries.{name}", method, STAFF_ONLY, lottery_id="w.lottery") for name, method in (
+        ("manage", "GET"), ("edit", "GET"), ("edit", "POST"), ("import_register", "POST"),
+        ("invite", "POST"), ("letters", "GET"), ("replies", "GET"), ("paper_reply", "GET"),
+        ("paper_reply", "POST"), ("quotas", "GET"), ("quotas", "POST"), ("commit", "POST"),
+        ("draw", "POST"), ("replace", "POST"), ("invite_panel", "POST"), ("delete_data", "GET"),
+        ("delete_data", "POST"))],
+    C("lotteries.public", "GET", EVERYONE, lottery_id="w.lottery"),
+    C("lotteries.published_csv", "GET", EVERYONE, lottery_id="w.lottery", name="pool"),
+    C("lotteries.reply_start", "GET", EVERYONE),
+    C("lotteries.reply_start", "POST", EVERYONE, keeps=True),
+    C("lotteries.reply", "GET", EVERYONE, code="w.lottery_code"),
+    C("lotteries.reply", "POST", EVERYONE, code="w.lottery_code", keeps=True),
+]
+
+
 # The world ------------------------------------------------------------------------------------
 
 _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
@@ -484,6 +505,27 @@ def extend_world(w, users, process) -> None:
         db.session.add_all([theme, upload])
         db.session.commit()
         w.analysis, w.theme, w.analysis_import = analysis.id, theme.id, upload.id
+    try:
+        from civic.sortition import services as lotteries
+        from civic.sortition.models import Invitation, LotteryDraw
+    except ImportError:
+        pass
+    else:
+        lottery = lotteries.create_lottery({
+            "title": "区民討議会", "purpose": "", "event_dates": "", "letter_text": "",
+            "panel_size": 1, "retention_on": None, "area": w.area_a, "cafe": None,
+            "extra_features": []}, users[STAFF_A])
+        db.session.add(Invitation(lottery_id=lottery.id, number=1, code_hash=lotteries.code_hash(
+            lotteries.reply_code(lottery, 1))))
+        pool, features = "id,area\nP1,本町\nP2,本町\n", "feature,value,min,max\narea,本町,1,1\n"
+        lottery.draw = LotteryDraw(size=1, pool_csv=pool, features_csv=features,
+                                   pool_sha256=lotteries.sha256(pool),
+                                   features_sha256=lotteries.sha256(features),
+                                   secret="0" * 32, commitment=lotteries.sha256("0" * 32),
+                                   probabilities={"P1": 0.5, "P2": 0.5}, min_probability=0.5)
+        lottery.state = "committed"
+        db.session.commit()
+        w.lottery, w.lottery_code = lottery.id, lotteries.reply_code(lottery, 1)
     try:
         from civic.budgets.models import Budget, BudgetProject
     except ImportError:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from civic.accounts import services as accounts
 from civic.accounts.models import User
 from civic.extensions import db
+from civic.sortition import demo as sortition_demo
 from civic.spaces.models import Area, Phase, Process, StaffArea
 from civic.timeutil import utcnow
 
@@ -125,7 +126,7 @@ def load(today) -> dict:
     ]
     db.session.add_all([proposals, budget, cafe])
     db.session.commit()
-    _demo_cafe(cafe, people["facilitator@example.jp"][0])
+    demo_cafe = _demo_cafe(cafe, people["facilitator@example.jp"][0])
     _demo_budget(budget, areas["aobadai"], admin)
     _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
     from civic.groups import demo as groups_demo
@@ -133,6 +134,8 @@ def load(today) -> dict:
 
     places_demo.load(areas)
     groups_demo.load(areas, today, {email: user for email, (user, _home) in people.items()})
+    sortition_demo.load(people["staff@example.jp"][0], [name for _slug, name, _text in AREAS],
+                        demo_cafe, today)
 
     return {
         "password": DEMO_PASSWORD,
@@ -192,7 +195,7 @@ def _demo_budget(process, area, admin) -> None:
     db.session.commit()
 
 
-def _demo_cafe(process, facilitator) -> None:
+def _demo_cafe(process, facilitator):
     """A café waiting to start, with a few guests already at the door."""
     from civic.cafe import services as cafe_services
 
@@ -207,6 +210,7 @@ def _demo_cafe(process, facilitator) -> None:
     }, facilitator)
     for name in ("町会の佐々木", "高校生のみゆ", "カフェ店主の森", "子育て中の大野", "釣り好きの岡"):
         cafe_services.join(cafe, guest_name=name)
+    return cafe
 
 
 # title, body, author, area, state, cost, residents' role, ward's role, KPIs

@@ -27,7 +27,11 @@ def demo(ctx):
     proposal = db.session.scalars(db.select(Proposal).order_by(Proposal.id)).first()
     budget = db.session.scalars(db.select(Budget).order_by(Budget.id)).first()
     cafe = db.session.scalars(db.select(Cafe).order_by(Cafe.id)).first()
-    public = ["/", "/processes", "/accessibility", "/login", "/register", "/password/forgot",
+    from civic.sortition.models import Lottery
+
+    lottery = db.session.scalars(db.select(Lottery).order_by(Lottery.id)).first()
+    public = [f"/lotteries/{lottery.id}", "/reply",
+              "/", "/processes", "/accessibility", "/login", "/register", "/password/forgot",
               *[f"/processes/{p.slug}" for p in processes],
               f"/processes/{proposal.process.slug}/proposals", f"/proposals/{proposal.id}",
               f"/budgets/{budget.id}", f"/cafe/{cafe.join_code}"]
