@@ -68,6 +68,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.sortition.cli import bp as sortition_bp
     from civic.spaces.views import bp as spaces_bp
     from civic.staff.views import bp as staff_bp
+    from civic.surveys.views import bp as surveys_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
@@ -87,6 +88,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(accessibility_bp)
     app.register_blueprint(sortition_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(surveys_bp)
 
     @app.get("/healthz")
     def healthz():

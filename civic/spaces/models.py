@@ -15,6 +15,7 @@ FEATURES = (
     "comments_open",
     "ballots_open",
     "cafe_open",
+    "surveys_open",
     "results_published",
 )
 
@@ -109,6 +110,7 @@ class Phase(db.Model):
     comments_open: Mapped[bool] = mapped_column(default=False)
     ballots_open: Mapped[bool] = mapped_column(default=False)
     cafe_open: Mapped[bool] = mapped_column(default=False)
+    surveys_open: Mapped[bool] = mapped_column(default=False)
     results_published: Mapped[bool] = mapped_column(default=False)
 
     process: Mapped[Process] = relationship(back_populates="phases", foreign_keys=[process_id])
