@@ -383,38 +383,47 @@ def _cell(q: SurveyQuestion, part, answers: dict) -> str:
     return str(value)
 
 
-def export_rows(survey: Survey, fixed: list[str], channel_label, other_label: str
-                ) -> Iterator[str]:
-    """Raw answers as CSV text, a few hundred lines at a time (the response is streamed):
-    UTF-8 BOM, every cell safe against formula injection."""
+def export_rows(survey: Survey, fixed: list[str], channel_labels: dict[str, str],
+                other_label: str) -> Iterator[str]:
+    """Raw answers as CSV text, a few hundred lines at a time, for a streamed response: UTF-8
+    BOM, every cell safe against formula injection.
+
+    The response is read after the request has ended, so the generator needs no Flask
+    context: the columns are worked out now, and the rows come over a connection of its own.
+    """
     cols = columns(survey, other_label)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    header = [csv_cell(h) for h in [*fixed, *(c[0] for c in cols)]]
+    query = (select(SurveyResponse.channel, SurveyResponse.submitted_on, SurveyResponse.answers)
+             .where(SurveyResponse.survey_id == survey.id).order_by(SurveyResponse.id))
+    engine = db.engine
 
-    def flush() -> str:
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return value
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
 
-    buffer.write("\ufeff")
-    writer.writerow([csv_cell(h) for h in [*fixed, *(c[0] for c in cols)]])
-    yield flush()
-    rows = db.session.execute(
-        select(SurveyResponse.id, SurveyResponse.channel, SurveyResponse.submitted_on,
-               SurveyResponse.answers)
-        .where(SurveyResponse.survey_id == survey.id).order_by(SurveyResponse.id)
-        .execution_options(yield_per=1000))
-    for n, (_id, channel, day, answers) in enumerate(rows, start=1):
-        writer.writerow([csv_cell(v) for v in (
-            n, channel_label(channel), day.isoformat(),
-            *(_cell(q, part, answers) for _header, q, part in cols))])
-        if n % 500 == 0:
-            yield flush()
-    yield flush()
+        def flush() -> str:
+            value = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            return value
+
+        buffer.write("\ufeff")
+        writer.writerow(header)
+        yield flush()
+        with engine.connect() as connection:
+            rows = connection.execution_options(yield_per=1000).execute(query)
+            for n, (channel, day, answers) in enumerate(rows, start=1):
+                writer.writerow([csv_cell(v) for v in (
+                    n, channel_labels[channel], day.isoformat(),
+                    *(_cell(q, part, answers) for _header, q, part in cols))])
+                if n % 500 == 0:
+                    yield flush()
+        yield flush()
+
+    return lines()
 
 
-def aggregate_rows(survey: Survey, header: list[str], other_label: str) -> Iterator[str]:
+def aggregate_csv(survey: Survey, header: list[str], other_label: str) -> str:
     """The counts as CSV: question, choice (or row and value), count, percent."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -431,7 +440,7 @@ def aggregate_rows(survey: Survey, header: list[str], other_label: str) -> Itera
                                                        cell["count"], cell["percent"])])
         if not view["bars"] and not view["matrix"]:
             writer.writerow([csv_cell(v) for v in (label, "", view["answered"], "")])
-    yield buffer.getvalue()
+    return buffer.getvalue()
 
 
 class ImportProblem(ValueError):
