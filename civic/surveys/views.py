@@ -192,7 +192,8 @@ def manage(survey_id: int):
 
 
 def _question_form(survey: Survey, question: SurveyQuestion) -> QuestionForm:
-    form = QuestionForm(obj=question)
+    # Not from the question on a POST: a field left out of the form must not keep its old value.
+    form = QuestionForm(obj=question if request.method == "GET" else None)
     earlier = [q for q in survey.questions if core.is_question(q) and q.id != question.id
                and (question.id is None or q.position < question.position)]
     form.show_if_id.choices = [(0, _("(always shown)"))] + [
