@@ -237,3 +237,18 @@ def test_public_results_for_the_api(ctx, make_survey):
     data = services.public_results()
     assert [s["id"] for s in data] == [survey.id]
     assert data[0]["questions"][0]["bars"][0]["count"] == 1
+
+
+def test_a_report_links_a_survey_as_evidence(client, make_user, make_survey, make_process,
+                                             make_proposal):
+    from civic.proposals import services as proposals
+
+    process = make_process()
+    survey = make_survey(process, results_public=True)
+    author = make_user()
+    proposal = make_proposal(process, author, state="accepted")
+    assert proposals.evidence_surveys(proposal) == [survey]
+    proposals.add_update(author, proposal, "update", 50, "半分できました", "満足度 4.2",
+                         survey_id=survey.id)
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f"/surveys/{survey.id}/results" in page
