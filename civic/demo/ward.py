@@ -128,6 +128,9 @@ def load(today) -> dict:
     _demo_cafe(cafe, people["facilitator@example.jp"][0])
     _demo_budget(budget, areas["aobadai"], admin)
     _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
+    from civic.surveys import demo as surveys_demo
+
+    surveys_demo.load(today, people["staff@example.jp"][0])
 
     return {
         "password": DEMO_PASSWORD,
