@@ -71,7 +71,7 @@ class Survey(db.Model):
     area = relationship("Area")
     questions: Mapped[list["SurveyQuestion"]] = relationship(
         back_populates="survey", cascade="all, delete-orphan",
-        order_by="SurveyQuestion.position", lazy="selectin")
+        order_by="SurveyQuestion.position")
 
 
 class SurveyQuestion(db.Model):
