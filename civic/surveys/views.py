@@ -462,7 +462,7 @@ def results_page(survey_id: int):
                     lambda: _results_html(survey))
     staff = can("survey.manage", survey)
     return render_template("surveys/results.html", survey=survey, body=body, staff=staff,
-                           form=AnswerForm(),
+                           form=AnswerForm() if staff else None,
                            choice_questions=services.choice_questions(survey) if staff else [],
                            text_questions=services.text_questions(survey) if staff else [])
 
