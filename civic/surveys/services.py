@@ -321,8 +321,12 @@ def public_results() -> list[dict]:
         if process is not None and not process.published:
             continue
         data = aggregate(survey)
+        shown = results.shown(survey.questions, data)
+        for view in shown:  # 「その他」 as a flag, not the pages' marker label
+            view["bars"] = [{**bar, "label": None, "other": True} if bar["label"] == "\x00other"
+                            else bar for bar in view["bars"]]
         out.append({"id": survey.id, "title": survey.title, "state": survey.state,
-                    "answers": data["total"], "questions": results.shown(survey.questions, data)})
+                    "answers": data["total"], "questions": shown})
     return out
 
 

@@ -1,5 +1,7 @@
 """Surveys (区民アンケート): staff set them up and read the results; residents answer on a phone."""
 
+from types import SimpleNamespace
+
 from flask import (
     Blueprint,
     Response,
@@ -17,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 import civic.surveys.permissions  # noqa: F401  (declares the rules)
-from civic.accounts.permissions import acts_for_area, can, require, signed_in
+from civic.accounts.permissions import acts_for_area, can, has_role, require, signed_in
 from civic.accounts.services import personal_data_sections
 from civic.audit.services import record
 from civic.caching.services import fragment
@@ -453,8 +455,28 @@ def _results_html(survey: Survey) -> str:
                            shown=results.shown(survey.questions, services.aggregate(survey)))
 
 
+def _public_results(survey_id: int) -> dict:
+    """What everyone who does not run the survey sees: rendered once per change of the survey
+    (every answer updates its row), its questions or its process."""
+    survey = db.session.get(Survey, survey_id)
+    process = services.owning_process(survey) if survey is not None else None
+    if (survey is None or not survey.results_public or survey.state == "draft"
+            or (process is not None and not process.published)):
+        return {"ok": False}
+    return {"ok": True, "id": survey.id, "title": survey.title, "body": _results_html(survey)}
+
+
 @bp.get("/surveys/<int:survey_id>/results")
 def results_page(survey_id: int):
+    if not has_role(current_user, "staff"):
+        # Not staff, so not running it: the page needs no query of its own once rendered.
+        public = fragment("survey-results-public", (survey_id,),
+                          ("survey", "survey_question", "process", "cafe"),
+                          lambda: _public_results(survey_id))
+        if public["ok"]:
+            return render_template("surveys/results.html", survey=SimpleNamespace(
+                id=public["id"], title=public["title"], results_public=True),
+                body=public["body"], staff=False)
     survey = _survey_or_404(survey_id)
     require("survey.results", survey)
     # Rendered once per change: the key carries the answer count, the generations the edits.
