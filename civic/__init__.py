@@ -71,6 +71,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.sortition.views import bp as lotteries_bp
     from civic.spaces.views import bp as spaces_bp
     from civic.staff.views import bp as staff_bp
+    from civic.surveys.views import bp as surveys_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
@@ -93,6 +94,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(api_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(surveys_bp)
 
     @app.get("/healthz")
     def healthz():

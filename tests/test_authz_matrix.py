@@ -254,6 +254,21 @@ CASES = [
     C("budgets.results", "GET", EVERYONE, budget_id="w.budget"),
     C("budgets.check_receipt", "POST", EVERYONE, budget_id="w.budget", keeps=True),
     C("budgets.recount", "POST", STAFF_ONLY, budget_id="w.budget"),
+    # Surveys: one of the open process (area A) for its verified residents, results not public
+    C("surveys.staff_list", "GET", ANY_STAFF),
+    C("surveys.new_survey", "GET", ANY_STAFF), C("surveys.new_survey", "POST", ANY_STAFF),
+    *[C(f"surveys.{name}", method, STAFF_ONLY, survey_id="w.survey") for name, method in (
+        ("edit_survey", "GET"), ("edit_survey", "POST"), ("manage", "GET"),
+        ("edit_question", "GET"), ("edit_question", "POST"), ("set_state", "POST"),
+        ("paper", "GET"), ("paper", "POST"), ("import_answers", "GET"),
+        ("import_answers", "POST"), ("results_page", "GET"), ("crosstab", "GET"),
+        ("export_answers", "GET"), ("export_results", "GET"), ("to_themes", "POST"))],
+    *[C(f"surveys.{name}", method, STAFF_ONLY, survey_id="w.survey", question_id="w.question")
+      for name, method in (("edit_question", "GET"), ("edit_question", "POST"),
+                           ("delete_question", "POST"), ("move_question", "POST"))],
+    C("surveys.answer", "GET", EVERYONE, survey_id="w.survey"),  # others read why they cannot
+    C("surveys.answer", "POST", {VERIFIED, AUTHOR}, survey_id="w.survey"),
+    C("surveys.thanks", "GET", EVERYONE, survey_id="w.survey"),
     # Notifications: one for the author
     C("healthz", "GET", EVERYONE),
     C("favicon", "GET", EVERYONE),
@@ -384,7 +399,8 @@ def build_world() -> SimpleNamespace:
     from datetime import timedelta
 
     every_feature = {name: True for name in ("proposals_open", "supports_open", "comments_open",
-                                             "ballots_open", "cafe_open", "results_published")}
+                                             "ballots_open", "cafe_open", "surveys_open",
+                                             "results_published")}
     process = Process(slug="open", title="全部ひらいている", area_id=area_a.id, published=True)
     process.phases = [Phase(title="いま", starts_on=today - timedelta(days=1),
                             ends_on=today + timedelta(days=30), position=0, **every_feature)]
@@ -526,6 +542,20 @@ def extend_world(w, users, process) -> None:
         lottery.state = "committed"
         db.session.commit()
         w.lottery, w.lottery_code = lottery.id, lotteries.reply_code(lottery, 1)
+    try:
+        from civic.surveys.models import Survey, SurveyQuestion
+    except ImportError:
+        pass
+    else:
+        survey = Survey(title="公園アンケート", process_id=process.id, area_id=process.area_id,
+                        state="open", audience="verified")
+        db.session.add(survey)
+        db.session.flush()
+        question = SurveyQuestion(survey_id=survey.id, kind="single", label="よく使う？",
+                                  required=True, options=["はい", "いいえ"])
+        db.session.add(question)
+        db.session.commit()
+        w.survey, w.question = survey.id, question.id
     try:
         from civic.budgets.models import Budget, BudgetProject
     except ImportError:

@@ -136,6 +136,9 @@ def load(today) -> dict:
     groups_demo.load(areas, today, {email: user for email, (user, _home) in people.items()})
     sortition_demo.load(people["staff@example.jp"][0], [name for _slug, name, _text in AREAS],
                         demo_cafe, today)
+    from civic.surveys import demo as surveys_demo
+
+    surveys_demo.load(today, people["staff@example.jp"][0])
 
     return {
         "password": DEMO_PASSWORD,

@@ -54,6 +54,9 @@ class UpdateForm(FlaskForm):
                                description=_l("For reports: the values of the indicators the "
                                               "proposal set."))
     self_evaluation = TextAreaField(_l("Self-evaluation"), validators=[Length(max=5000)])
+    survey_id = SelectField(_l("Survey as evidence"), coerce=int, default=0,
+                            description=_l("For reports: a survey of this process whose "
+                                           "results are public and show the indicators."))
     submit = SubmitField(_l("Publish update"))
 
 

@@ -196,7 +196,10 @@ class ProgressUpdate(db.Model):
     body: Mapped[str] = mapped_column(Text)
     kpi_values: Mapped[str] = mapped_column(Text, default="")
     self_evaluation: Mapped[str] = mapped_column(Text, default="")
+    # A survey whose results are evidence for the KPIs of a 結果報告.
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author = relationship("User", lazy="joined")
+    survey = relationship("Survey")
 

@@ -510,8 +510,18 @@ def updates(proposal: Proposal) -> list[ProgressUpdate]:
                                                             ProgressUpdate.id.desc())).all()
 
 
+def evidence_surveys(proposal: Proposal) -> list:
+    """Surveys a report may cite for its KPIs: its process's, with public results."""
+    from civic.surveys.models import Survey
+
+    return list(db.session.scalars(select(Survey).where(
+        Survey.process_id == proposal.process_id, Survey.results_public.is_(True),
+        Survey.state != "draft").order_by(Survey.id)))
+
+
 def add_update(user, proposal: Proposal, kind: str, progress: int, body: str,
-               kpi_values: str = "", self_evaluation: str = "") -> ProgressUpdate:
+               kpi_values: str = "", self_evaluation: str = "",
+               survey_id: int | None = None) -> ProgressUpdate:
     """A dated progress update; 中間報告 and 結果報告 also take their lifecycle step."""
     step = {"interim": "interim_report", "final": "final_report"}.get(kind)
     if step:
@@ -526,7 +536,7 @@ def add_update(user, proposal: Proposal, kind: str, progress: int, body: str,
         notifications.proposal_moved(user, proposal, lifecycle.step(step).target)
     entry = ProgressUpdate(proposal_id=proposal.id, author_id=user.id, kind=kind,
                            progress=progress, body=body.strip(), kpi_values=kpi_values.strip(),
-                           self_evaluation=self_evaluation.strip())
+                           self_evaluation=self_evaluation.strip(), survey_id=survey_id)
     db.session.add(entry)
     db.session.execute(update(Proposal).where(Proposal.id == proposal.id)
                        .values(progress=progress))

@@ -428,13 +428,15 @@ def new_update(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     require("proposal.report_progress", proposal)
     form = UpdateForm()
+    form.survey_id.choices = [(0, _("(none)"))] + [
+        (survey.id, survey.title) for survey in services.evidence_surveys(proposal)]
     if request.method == "GET":
         form.progress.data = proposal.progress
     if form.validate_on_submit():
         try:
             services.add_update(current_user, proposal, form.kind.data, form.progress.data,
                                 form.body.data, form.kpi_values.data or "",
-                                form.self_evaluation.data or "")
+                                form.self_evaluation.data or "", form.survey_id.data or None)
         except services.ProposalError as error:
             form.kind.errors = [str(error)]
         else:
