@@ -51,6 +51,8 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     # Routes marked @body_limit("…") accept more (civic.uploads): a 100,000-answer survey export.
     CIVIC_THEMES_MAX_UPLOAD = 64 * 1024 * 1024
+    # A Polis export of a large conversation (votes.csv holds one line per vote).
+    CIVIC_OPINIONS_IMPORT_MAX_BYTES = 64 * 1024 * 1024
     # Longest path and query answered (else a translated 414): under gunicorn's largest
     # --limit-request-line (8190), which README's production command sets.
     CIVIC_MAX_URL_LENGTH = 8000

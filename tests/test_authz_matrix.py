@@ -334,7 +334,8 @@ def build_world() -> SimpleNamespace:
     from datetime import timedelta
 
     every_feature = {name: True for name in ("proposals_open", "supports_open", "comments_open",
-                                             "ballots_open", "cafe_open", "results_published")}
+                                             "ballots_open", "cafe_open", "opinions_open",
+                                             "results_published")}
     process = Process(slug="open", title="全部ひらいている", area_id=area_a.id, published=True)
     process.phases = [Phase(title="いま", starts_on=today - timedelta(days=1),
                             ends_on=today + timedelta(days=30), position=0, **every_feature)]

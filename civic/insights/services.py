@@ -134,6 +134,15 @@ def _add_sources(analysis: Analysis, rows: list[tuple[str, str, str]], user) -> 
     return len(new)
 
 
+def analyse_texts(title: str, process, rows: list[tuple[str, str, str]], user) -> Analysis:
+    """Texts another package hands over in one click (source, source_ref, text): an analysis
+    of their own, already running."""
+    analysis = create_analysis(title, process, user)
+    _add_sources(analysis, rows, user)
+    start_analysis(analysis, user)
+    return analysis
+
+
 def analyse_cafe(cafe, title: str, user) -> Analysis:
     """The café harvest's one click: its notes become an analysis of their own, already running."""
     analysis = create_analysis(title, cafe.process, user)

@@ -35,6 +35,7 @@ class PhaseForm(FlaskForm):
     comments_open = BooleanField(_l("Comments are open"))
     ballots_open = BooleanField(_l("Budget voting is open"))
     cafe_open = BooleanField(_l("World café is open"))
+    opinions_open = BooleanField(_l("Opinion maps take votes"))
     results_published = BooleanField(_l("Results are published"))
     submit = SubmitField(_l("Save phase"))
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.extensions import db
@@ -15,6 +15,7 @@ FEATURES = (
     "comments_open",
     "ballots_open",
     "cafe_open",
+    "opinions_open",
     "results_published",
 )
 
@@ -109,6 +110,7 @@ class Phase(db.Model):
     comments_open: Mapped[bool] = mapped_column(default=False)
     ballots_open: Mapped[bool] = mapped_column(default=False)
     cafe_open: Mapped[bool] = mapped_column(default=False)
+    opinions_open: Mapped[bool] = mapped_column(default=False, server_default=false())
     results_published: Mapped[bool] = mapped_column(default=False)
 
     process: Mapped[Process] = relationship(back_populates="phases", foreign_keys=[process_id])

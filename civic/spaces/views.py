@@ -25,6 +25,7 @@ FEATURE_ACTIONS = {
     "comments_open": _l("Comment"),
     "ballots_open": _l("Vote on the budget"),
     "cafe_open": _l("Join the world café"),
+    "opinions_open": _l("Vote on statements"),
     "results_published": _l("See the results"),
 }
 bp.app_template_global("feature_actions")(lambda: FEATURE_ACTIONS)
