@@ -108,7 +108,7 @@ def upgrade():
         batch_op.create_index('ix_opinion_vote_conversation_statement', ['conversation_id', 'statement_id'], unique=False)
 
     with op.batch_alter_table('phase', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('opinions_open', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('opinions_open', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     # ### end Alembic commands ###
 
