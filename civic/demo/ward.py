@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from civic.accounts import services as accounts
 from civic.accounts.models import User
 from civic.extensions import db
+from civic.opinions import demo as opinions_demo
 from civic.spaces.models import Area, Phase, Process, StaffArea
 from civic.timeutil import utcnow
 
@@ -121,13 +122,14 @@ def load(today) -> dict:
     )
     cafe.phases = [
         Phase(position=0, title="参加受付", starts_on=today - 7 * day, ends_on=today + 14 * day,
-              cafe_open=True, comments_open=True),
+              cafe_open=True, comments_open=True, opinions_open=True),
     ]
     db.session.add_all([proposals, budget, cafe])
     db.session.commit()
     _demo_cafe(cafe, people["facilitator@example.jp"][0])
     _demo_budget(budget, areas["aobadai"], admin)
     _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
+    opinions_demo.load(cafe, people["staff@example.jp"][0])
 
     return {
         "password": DEMO_PASSWORD,
