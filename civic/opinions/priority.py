@@ -45,4 +45,5 @@ def choose(tallies: list[Tally], voted: set[int], seed: int) -> int | None:
     if not candidates:
         return None
     weights = [priority(t) for t in candidates]
-    return random.Random(seed).choices(candidates, weights=weights, k=1)[0].statement
+    draw = random.Random(seed)  # noqa: S311 - not a secret: a reload draws the same statement  # nosec B311
+    return draw.choices(candidates, weights=weights, k=1)[0].statement

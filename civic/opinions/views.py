@@ -4,7 +4,7 @@ The routes join the blueprint of ``civic.opinions.cli`` (``flask opinions …``)
 has one blueprint named ``opinions``.
 """
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
