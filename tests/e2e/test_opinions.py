@@ -12,14 +12,17 @@ def test_a_guest_votes_with_javascript_off_and_finds_themself_on_the_map(
         browser, live_server, shoot, make_process, make_user):
     conversation = demo.load(make_process(title="川端のこれから", features=("opinions_open",)),
                              make_user(roles=("staff",)), participants=120)
-    context = browser.new_context(viewport=NARROW, base_url=live_server, locale="ja-JP",
-                                  java_script_enabled=False, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
+    vote_page, map_page = f"/opinions/{conversation.id}", f"/opinions/{conversation.id}/map"
+    no_js = browser.new_context(viewport=NARROW, base_url=live_server, locale="ja-JP",
+                                java_script_enabled=False, is_mobile=True, has_touch=True)
+    # axe-core and the layout measurements run scripts: a second phone with JavaScript on.
+    with_js = browser.new_context(viewport=NARROW, base_url=live_server, locale="ja-JP",
+                                  is_mobile=True, has_touch=True)
     try:
-        page.goto(f"/opinions/{conversation.id}")
+        page = no_js.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(vote_page)
         expect(page.locator("#left")).to_contain_text("60")
-        assert not _violations(page)
         shoot(page, "1-statement")
         for button in ("賛成", "反対", "パス", "賛成", "賛成", "反対", "賛成", "パス"):
             before = page.locator("blockquote.opinion-text").inner_text()
@@ -27,10 +30,8 @@ def test_a_guest_votes_with_javascript_off_and_finds_themself_on_the_map(
             page.wait_for_load_state()
             assert page.locator("blockquote.opinion-text").inner_text() != before
         expect(page.locator("#left")).to_contain_text("52")
-        # No horizontal scrolling at 320 px.
-        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
 
-        page.goto(f"/opinions/{conversation.id}/map")
+        page.goto(map_page)
         expect(page.locator("svg.opinion-map-svg")).to_be_visible()
         expect(page.locator(".opinion-group").first).to_be_visible()
         # The votes were recomputed by a job; once it ran the map rings the guest's own dot.
@@ -40,8 +41,13 @@ def test_a_guest_votes_with_javascript_off_and_finds_themself_on_the_map(
             page.wait_for_timeout(250)
             page.reload()
         expect(page.locator("circle.me")).to_have_count(1)
-        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
-        assert not _violations(page)
         shoot(page, "2-map")
+
+        checker = with_js.new_page()
+        for path in (vote_page, map_page):
+            checker.goto(path)
+            assert checker.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+            assert not _violations(checker)
     finally:
-        context.close()
+        no_js.close()
+        with_js.close()
