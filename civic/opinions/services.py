@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import csv
 import hashlib
 import io
@@ -474,6 +475,11 @@ def to_themes(conversation: Conversation, title: str, user):
 
 # Polis open data ---------------------------------------------------------------------------------
 
+def _millis(moment) -> int:
+    """Polis's timestamps: milliseconds since the epoch (civic stores naive UTC)."""
+    return calendar.timegm(moment.timetuple()) * 1000 + moment.microsecond // 1000
+
+
 def _polis_moderated(statement: Statement) -> int:
     state = statement.moderation_state
     return {"visible": 1, "awaiting": 0, "hidden": polis_csv.MODERATED_OUT}[state]
@@ -503,13 +509,12 @@ def export_zip(conversation: Conversation) -> bytes:
         if s.moderation_state == "awaiting":
             continue
         agrees, disagrees = tallies.get(s.id, [0, 0])
-        stamp = int(s.created_at.timestamp())
         comments.append(polis_csv.Comment(
             comment_id=str(s.id), author_id=str(s.participant_id or ""), body=s.body,
             moderated=_polis_moderated(s), agrees=agrees, disagrees=disagrees,
-            timestamp=stamp, datetime=s.created_at.isoformat() + "Z"))
+            timestamp=_millis(s.created_at), datetime=s.created_at.isoformat() + "Z"))
     vote_rows = [polis_csv.Vote(comment_id=str(sid), voter_id=str(pid), vote=value,
-                                timestamp=int(at.timestamp()), datetime=at.isoformat() + "Z")
+                                timestamp=_millis(at), datetime=at.isoformat() + "Z")
                  for sid, pid, value, at in votes]
     matrix, _version = vote_matrix(conversation.id)
     result = current_result(conversation)

@@ -180,3 +180,27 @@ def test_next_statement_prefers_few_votes(make_conversation, make_user, held_job
         db.session.commit()
         picks.add(services.next_statement(conversation, participant)[0].id)
     assert quiet.id in picks
+
+
+def test_guests_write_only_where_a_moderator_reads_first(client, make_conversation):
+    open_door = make_conversation(voters="guests", moderation="post")
+    assert client.post(f"/opinions/{open_door.id}/statements",
+                       data={"body": "広告です"}).status_code in (302, 401, 403)
+    assert db.session.scalar(select(func.count(Statement.id)).where(
+        Statement.is_seed.is_(False))) == 0
+    reviewed = make_conversation(voters="guests", moderation="pre", seeds=())
+    assert client.post(f"/opinions/{reviewed.id}/statements",
+                       data={"body": "川辺に桜を"}).status_code == 302
+    statement = db.session.scalar(select(Statement).where(Statement.is_seed.is_(False)))
+    assert statement.author_id is None and statement.moderation_state == "awaiting"
+
+
+def test_the_moderation_queue_lists_statements_waiting_for_review(
+        client, make_conversation, make_user):
+    conversation = make_conversation(moderation="pre", seeds=())
+    login(client, make_user())
+    client.post(f"/opinions/{conversation.id}/statements", data={"body": "川に桜並木を"})
+    client.post("/logout")
+    login(client, make_user(roles=("moderator",)))
+    html = client.get("/moderation").get_data(as_text=True)
+    assert "川に桜並木を" in html
