@@ -204,3 +204,15 @@ def test_the_moderation_queue_lists_statements_waiting_for_review(
     login(client, make_user(roles=("moderator",)))
     html = client.get("/moderation").get_data(as_text=True)
     assert "川に桜並木を" in html
+
+
+def test_staff_see_which_statements_wait_for_review(client, make_conversation, make_user):
+    staff = make_user(roles=("staff",))
+    conversation = make_conversation(moderation="pre", staff=staff)
+    participant, _token = services.join(conversation, None, None)
+    db.session.commit()
+    services.write_statement(conversation, participant, None, "審査待ちの意見")
+    login(client, staff)
+    html = client.get(f"/opinions/{conversation.id}/edit").get_data(as_text=True)
+    assert "審査待ちの意見" in html and "/moderation" in html
+    assert "/export.zip" in html and "/themes" in html
