@@ -153,3 +153,6 @@ class OpinionResult(db.Model):
     seconds: Mapped[float] = mapped_column(default=0.0)
     # groups, points, representative, consensus, divisive, uncertain: see services.recompute.
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Statement id → how far it spreads people on the map. Read on every voting page (the next
+    # statement's priority), so it is kept apart from ``data``, which grows with participants.
+    extremity: Mapped[dict] = mapped_column(JSON, default=dict)

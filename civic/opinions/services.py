@@ -225,7 +225,7 @@ def guests_may_write(conversation: Conversation) -> bool:
     return conversation.voters == "guests" and conversation.moderation == "pre"
 
 
-def _tallies(conversation: Conversation, result: OpinionResult | None) -> list[priority.Tally]:
+def _tallies(conversation: Conversation) -> list[priority.Tally]:
     rows = db.session.execute(
         select(Statement.id, OpinionVote.value, func.count(OpinionVote.id))
         .outerjoin(OpinionVote, OpinionVote.statement_id == Statement.id)
@@ -236,7 +236,8 @@ def _tallies(conversation: Conversation, result: OpinionResult | None) -> list[p
         entry = counts.setdefault(statement_id, {1: 0, -1: 0, 0: 0})
         if value is not None:
             entry[value] = count
-    extremity = (result.data.get("extremity", {}) if result else {})
+    extremity = db.session.scalar(select(OpinionResult.extremity).where(
+        OpinionResult.conversation_id == conversation.id)) or {}
     return [priority.Tally(sid, c[1], c[-1], c[0], float(extremity.get(str(sid), 0.0)))
             for sid, c in sorted(counts.items())]
 
@@ -250,7 +251,7 @@ def voted_ids(participant: OpinionParticipant | None) -> set[int]:
 
 def next_statement(conversation: Conversation, participant: OpinionParticipant | None):
     """``(statement or None, how many are left)`` for this participant, by Polis's priority."""
-    tallies = _tallies(conversation, current_result(conversation))
+    tallies = _tallies(conversation)
     voted = voted_ids(participant)
     left = sum(1 for t in tallies if t.statement not in voted)
     seed = (participant.id if participant else 0) * 100_003 + len(voted)
@@ -259,6 +260,12 @@ def next_statement(conversation: Conversation, participant: OpinionParticipant |
 
 
 # Recompute ---------------------------------------------------------------------------------------
+
+def computed_at(conversation: Conversation):
+    """When the map was last computed (None: never), without loading the map."""
+    return db.session.scalar(select(OpinionResult.computed_at).where(
+        OpinionResult.conversation_id == conversation.id))
+
 
 def current_result(conversation: Conversation) -> OpinionResult | None:
     return db.session.scalar(select(OpinionResult).where(
@@ -351,13 +358,14 @@ def recompute(conversation_id: int, progress=None) -> dict:
     if progress:
         progress(0.2, "votes read")
     data = analysis_data(matrix, maths.analyse(matrix))
+    extremity = data.pop("extremity")
     seconds = time.perf_counter() - started
     result = db.session.scalar(select(OpinionResult).where(
         OpinionResult.conversation_id == conversation_id))
     if result is None:
         result = OpinionResult(conversation_id=conversation_id)
         db.session.add(result)
-    result.votes_version, result.data = version, data
+    result.votes_version, result.data, result.extremity = version, data, extremity
     result.computed_at, result.seconds = utcnow(), round(seconds, 4)
     try:
         db.session.commit()
@@ -365,7 +373,7 @@ def recompute(conversation_id: int, progress=None) -> dict:
         db.session.rollback()
         result = db.session.scalar(select(OpinionResult).where(
             OpinionResult.conversation_id == conversation_id))
-        result.votes_version, result.data = version, data
+        result.votes_version, result.data, result.extremity = version, data, extremity
         result.computed_at, result.seconds = utcnow(), round(seconds, 4)
         db.session.commit()
     return {"k": data["k"], "participants": data["participant_count"],

@@ -97,7 +97,7 @@ def _vote_page(conversation: Conversation, statement_form: StatementForm | None 
         problem_message=services.problem_message(problem) if problem else "",
         vote_form=VoteForm(formdata=None),
         statement_form=statement_form or StatementForm(formdata=None),
-        share_form=_share_form(me), result=services.current_result(conversation)), status
+        share_form=_share_form(me), computed_at=services.computed_at(conversation)), status
 
 
 # Residents ----------------------------------------------------------------------------------------

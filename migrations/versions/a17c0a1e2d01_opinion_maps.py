@@ -68,6 +68,7 @@ def upgrade():
     sa.Column('computed_at', sa.DateTime(), nullable=False),
     sa.Column('seconds', sa.Double(), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('extremity', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['conversation_id'], ['opinion_conversation.id'], name=op.f('fk_opinion_result_conversation_id_opinion_conversation'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_opinion_result')),
     sa.UniqueConstraint('conversation_id', name=op.f('uq_opinion_result_conversation_id'))

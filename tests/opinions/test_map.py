@@ -53,6 +53,10 @@ def test_the_map_shows_two_groups_and_the_common_ground(client, make_conversatio
     assert sizes == [20, 20]
     common = conversation.statements[-1].id
     assert common in [row["statement"] for row in result.data["consensus"]]
+    # The split statements spread people on the map; the one everybody agrees with does not.
+    assert set(result.extremity) == {str(s.id) for s in conversation.statements}
+    assert result.extremity[str(common)] < min(
+        result.extremity[str(s.id)] for s in conversation.statements[:-1])
     html = client.get(f"/opinions/{conversation.id}/map").get_data(as_text=True)
     assert "<svg" in html and html.count('class="hull hull-') == 2
     assert "みんなの意見" in html
