@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 APT_PACKAGES := chromium postgresql redis-server fonts-noto-cjk
 
-.PHONY: run test install install-dev lock system-deps translations translations-update lint security bench clean
+.PHONY: run test suites install install-dev lock system-deps translations translations-update lint security bench clean
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
@@ -18,8 +18,20 @@ run: $(VENV)/.installed translations
 test: $(VENV)/.installed-dev system-deps translations
 	$(BIN)/ruff check civic tests bench
 	$(MAKE) --no-print-directory security
-	$(BIN)/python -m pytest --db=sqlite
-	$(BIN)/python -m pytest --db=postgresql
+	$(MAKE) --no-print-directory suites
+
+# The SQLite and PostgreSQL suites run side by side (one per core): PostgreSQL's progress is shown
+# as it runs, SQLite's log is printed when both are done; either failing fails the target.
+# PYTEST_ARGS narrows both (make suites PYTEST_ARGS=tests/budgets).
+PYTEST_ARGS ?=
+suites:
+	@log=$$(mktemp); \
+	$(BIN)/python -m pytest --db=sqlite $(PYTEST_ARGS) >$$log 2>&1 & lite=$$!; \
+	$(BIN)/python -m pytest --db=postgresql $(PYTEST_ARGS); pg=$$?; \
+	wait $$lite; lite=$$?; \
+	echo "== SQLite suite"; cat $$log; rm -f $$log; \
+	echo "== PostgreSQL suite exit $$pg, SQLite suite exit $$lite"; \
+	[ $$pg -eq 0 ] && [ $$lite -eq 0 ]
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

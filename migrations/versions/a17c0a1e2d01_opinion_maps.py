@@ -1,7 +1,7 @@
 """Opinion maps: conversations, participants, statements, votes and the computed result; phase.opinions_open
 
 Revision ID: a17c0a1e2d01
-Revises: b7e3c1a9d2f4
+Revises: a19f0c1e2d01
 Create Date: 2026-12-02 17:49:54.740731
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a17c0a1e2d01'
-down_revision = 'b7e3c1a9d2f4'
+down_revision = 'a19f0c1e2d01'
 branch_labels = None
 depends_on = None
 
