@@ -64,7 +64,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.jobs.views import bp as jobs_bp
     from civic.moderation.views import bp as moderation_bp
     from civic.notifications.views import bp as notifications_bp
-    from civic.opinions.cli import bp as opinions_bp
+    from civic.opinions.views import bp as opinions_bp
     from civic.places.views import bp as places_bp
     from civic.proposals.views import bp as proposals_bp
     from civic.sortition.cli import bp as sortition_bp

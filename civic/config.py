@@ -53,6 +53,8 @@ class Config:
     CIVIC_THEMES_MAX_UPLOAD = 64 * 1024 * 1024
     # A lottery's register extract: a whole ward of 1,000,000 residents is about 40 MB.
     CIVIC_REGISTER_MAX_UPLOAD = 64 * 1024 * 1024
+    # A Polis export of a large conversation (votes.csv holds one line per vote).
+    CIVIC_OPINIONS_IMPORT_MAX_BYTES = 64 * 1024 * 1024
     # Longest path and query answered (else a translated 414): under gunicorn's largest
     # --limit-request-line (8190), which README's production command sets.
     CIVIC_MAX_URL_LENGTH = 8000

@@ -269,6 +269,26 @@ CASES = [
     C("surveys.answer", "GET", EVERYONE, survey_id="w.survey"),  # others read why they cannot
     C("surveys.answer", "POST", {VERIFIED, AUTHOR}, survey_id="w.survey"),
     C("surveys.thanks", "GET", EVERYONE, survey_id="w.survey"),
+    # Opinion maps: a conversation of the open process (area A) where signed-in people vote, and
+    # one of the unpublished process
+    C("opinions.conversation", "GET", EVERYONE, conversation_id="w.conversation"),
+    C("opinions.conversation", "GET", CITY_STAFF, conversation_id="w.hidden_conversation"),
+    C("opinions.opinion_map", "GET", EVERYONE, conversation_id="w.conversation"),
+    C("opinions.vote", "POST", SIGNED_IN, conversation_id="w.conversation",
+      statement_id="w.opinion_statement"),
+    C("opinions.vote", "POST", SIGNED_IN, conversation_id="w.conversation",
+      statement_id="w.opinion_statement", data={"vote": "agree"}),
+    C("opinions.write", "POST", SIGNED_IN, conversation_id="w.conversation"),
+    C("opinions.share", "POST", SIGNED_IN, conversation_id="w.conversation"),
+    C("opinions.new_conversation", "GET", STAFF_ONLY, slug="w.slug"),
+    C("opinions.new_conversation", "POST", STAFF_ONLY, slug="w.slug"),
+    C("opinions.import_conversation", "GET", STAFF_ONLY, slug="w.slug"),
+    C("opinions.import_conversation", "POST", STAFF_ONLY, slug="w.slug"),
+    *[C(f"opinions.{name}", method, STAFF_ONLY, conversation_id="w.conversation")
+      for name, method in (("edit", "GET"), ("edit", "POST"), ("seed", "POST"),
+                           ("recompute", "POST"), ("report", "GET"), ("to_themes", "POST"),
+                           ("export", "GET"))],
+    C("opinions.edit", "GET", CITY_STAFF, conversation_id="w.hidden_conversation"),
     # Notifications: one for the author
     C("healthz", "GET", EVERYONE),
     C("favicon", "GET", EVERYONE),
@@ -400,7 +420,7 @@ def build_world() -> SimpleNamespace:
 
     every_feature = {name: True for name in ("proposals_open", "supports_open", "comments_open",
                                              "ballots_open", "cafe_open", "surveys_open",
-                                             "results_published")}
+                                             "opinions_open", "results_published")}
     process = Process(slug="open", title="全部ひらいている", area_id=area_a.id, published=True)
     process.phases = [Phase(title="いま", starts_on=today - timedelta(days=1),
                             ends_on=today + timedelta(days=30), position=0, **every_feature)]
@@ -556,6 +576,25 @@ def extend_world(w, users, process) -> None:
         db.session.add(question)
         db.session.commit()
         w.survey, w.question = survey.id, question.id
+    try:
+        from civic.opinions.models import Conversation, Statement
+    except ImportError:
+        pass
+    else:
+        from civic.spaces.models import Process
+
+        hidden = db.session.scalar(db.select(Process).where(Process.slug == "unpublished"))
+        conversations = [Conversation(process_id=p.id, question="公園をどうする？",
+                                      voters="signed_in", created_by_id=users[STAFF].id)
+                         for p in (process, hidden)]
+        db.session.add_all(conversations)
+        db.session.flush()
+        statement = Statement(conversation_id=conversations[0].id, body="ベンチがほしい",
+                              is_seed=True, author_id=users[STAFF].id)
+        db.session.add(statement)
+        db.session.commit()
+        w.conversation, w.hidden_conversation = conversations[0].id, conversations[1].id
+        w.opinion_statement = statement.id
     try:
         from civic.budgets.models import Budget, BudgetProject
     except ImportError:

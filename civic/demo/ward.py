@@ -11,6 +11,7 @@ from civic.accounts import services as accounts
 from civic.accounts.models import User
 from civic.extensions import db
 from civic.sortition import demo as sortition_demo
+from civic.opinions import demo as opinions_demo
 from civic.spaces.models import Area, Phase, Process, StaffArea
 from civic.timeutil import utcnow
 
@@ -122,13 +123,14 @@ def load(today) -> dict:
     )
     cafe.phases = [
         Phase(position=0, title="参加受付", starts_on=today - 7 * day, ends_on=today + 14 * day,
-              cafe_open=True, comments_open=True),
+              cafe_open=True, comments_open=True, opinions_open=True),
     ]
     db.session.add_all([proposals, budget, cafe])
     db.session.commit()
     demo_cafe = _demo_cafe(cafe, people["facilitator@example.jp"][0])
     _demo_budget(budget, areas["aobadai"], admin)
     _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
+    opinions_demo.load(cafe, people["staff@example.jp"][0])
     from civic.groups import demo as groups_demo
     from civic.places import demo as places_demo
 

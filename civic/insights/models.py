@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from civic.extensions import db
 from civic.timeutil import utcnow
 
-SOURCES = ("proposal", "comment", "cafe", "csv")
+SOURCES = ("proposal", "comment", "cafe", "csv", "survey", "opinion")
 IMPORT_PENDING, IMPORT_RUNNING, IMPORT_DONE, IMPORT_FAILED = "pending", "running", "done", "failed"
 
 

@@ -134,18 +134,18 @@ def _add_sources(analysis: Analysis, rows: list[tuple[str, str, str]], user) -> 
     return len(new)
 
 
-def analyse_cafe(cafe, title: str, user) -> Analysis:
-    """The café harvest's one click: its notes become an analysis of their own, already running."""
-    return analyse_texts(title, cafe.process, cafe_note_texts(cafe), user)
-
-
 def analyse_texts(title: str, process, rows: list[tuple[str, str, str]], user) -> Analysis:
-    """One click from another package: texts (source, source_ref, text) become a running
-    analysis of their own (a café's notes, a survey's free-text answers)."""
+    """Texts another package hands over in one click (source, source_ref, text): an analysis
+    of their own, already running (a café's notes, a survey's free-text answers, statements)."""
     analysis = create_analysis(title, process, user)
     _add_sources(analysis, rows, user)
     start_analysis(analysis, user)
     return analysis
+
+
+def analyse_cafe(cafe, title: str, user) -> Analysis:
+    """The café harvest's one click: its notes become an analysis of their own, already running."""
+    return analyse_texts(title, cafe.process, cafe_note_texts(cafe), user)
 
 
 # CSV imports --------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ class PhaseForm(FlaskForm):
     ballots_open = BooleanField(_l("Budget voting is open"))
     cafe_open = BooleanField(_l("World café is open"))
     surveys_open = BooleanField(_l("Surveys can be answered"))
+    opinions_open = BooleanField(_l("Opinion maps take votes"))
     results_published = BooleanField(_l("Results are published"))
     submit = SubmitField(_l("Save phase"))
 

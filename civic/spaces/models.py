@@ -16,6 +16,7 @@ FEATURES = (
     "ballots_open",
     "cafe_open",
     "surveys_open",
+    "opinions_open",
     "results_published",
 )
 
@@ -111,6 +112,7 @@ class Phase(db.Model):
     ballots_open: Mapped[bool] = mapped_column(default=False)
     cafe_open: Mapped[bool] = mapped_column(default=False)
     surveys_open: Mapped[bool] = mapped_column(default=False, server_default=false())
+    opinions_open: Mapped[bool] = mapped_column(default=False, server_default=false())
     results_published: Mapped[bool] = mapped_column(default=False)
 
     process: Mapped[Process] = relationship(back_populates="phases", foreign_keys=[process_id])

@@ -26,6 +26,7 @@ FEATURE_ACTIONS = {
     "ballots_open": _l("Vote on the budget"),
     "cafe_open": _l("Join the world café"),
     "surveys_open": _l("Answer the survey"),
+    "opinions_open": _l("Vote on statements"),
     "results_published": _l("See the results"),
 }
 bp.app_template_global("feature_actions")(lambda: FEATURE_ACTIONS)

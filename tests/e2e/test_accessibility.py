@@ -19,6 +19,7 @@ def demo(ctx):
     from civic.budgets.models import Budget
     from civic.cafe.models import Cafe
     from civic.demo import ward
+    from civic.opinions.models import Conversation
     from civic.proposals.models import Proposal
     from civic.spaces.models import Process
 
@@ -30,11 +31,13 @@ def demo(ctx):
     from civic.sortition.models import Lottery
 
     lottery = db.session.scalars(db.select(Lottery).order_by(Lottery.id)).first()
+    conversation = db.session.scalars(db.select(Conversation).order_by(Conversation.id)).first()
     public = [f"/lotteries/{lottery.id}", "/reply",
               "/", "/processes", "/accessibility", "/login", "/register", "/password/forgot",
               *[f"/processes/{p.slug}" for p in processes],
               f"/processes/{proposal.process.slug}/proposals", f"/proposals/{proposal.id}",
-              f"/budgets/{budget.id}", f"/cafe/{cafe.join_code}"]
+              f"/budgets/{budget.id}", f"/cafe/{cafe.join_code}",
+              f"/opinions/{conversation.id}", f"/opinions/{conversation.id}/map"]
     signed_in = ["/", "/verify", "/account", f"/proposals/{proposal.id}", f"/budgets/{budget.id}",
                  f"/cafe/{cafe.join_code}"]
     return {"public": public, "signed_in": signed_in, "budget": budget, "proposal": proposal}
