@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from civic.accounts import services as accounts
 from civic.accounts.models import User
 from civic.extensions import db
-from civic.sortition import demo as sortition_demo
 from civic.opinions import demo as opinions_demo
+from civic.sortition import demo as sortition_demo
 from civic.spaces.models import Area, Phase, Process, StaffArea
 from civic.timeutil import utcnow
 
