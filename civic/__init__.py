@@ -58,6 +58,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.budgets.views import bp as budgets_bp
     from civic.cafe.views import bp as cafe_bp
     from civic.comments.views import bp as comments_bp
+    from civic.consultations.views import bp as consultations_bp
     from civic.demo.cli import bp as demo_bp
     from civic.insights.views import bp as themes_bp
     from civic.jobs.views import bp as jobs_bp
@@ -87,6 +88,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(accessibility_bp)
     app.register_blueprint(sortition_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(consultations_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -12,7 +12,9 @@ from civic.timeutil import utcnow
 # answer: accepted / not accepted; state: any other lifecycle step.
 # For staff: submitted: a proposal was submitted in a process I handle; consultation: a new
 # 事前相談 message (also for the proposer, when staff write); job: a job I started finished or failed.
-KINDS = ("comment", "reply", "milestone", "answer", "state", "submitted", "consultation", "job")
+# pubcomment: the answer to a public comment I sent an opinion to is published.
+KINDS = ("comment", "reply", "milestone", "answer", "state", "submitted", "consultation", "job",
+         "pubcomment")
 
 
 class Notification(db.Model):

@@ -36,6 +36,7 @@ class PhaseForm(FlaskForm):
     ballots_open = BooleanField(_l("Budget voting is open"))
     cafe_open = BooleanField(_l("World café is open"))
     results_published = BooleanField(_l("Results are published"))
+    consultations_open = BooleanField(_l("Public comment is open"))
     submit = SubmitField(_l("Save phase"))
 
     def validate_ends_on(self, field):

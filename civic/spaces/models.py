@@ -16,6 +16,7 @@ FEATURES = (
     "ballots_open",
     "cafe_open",
     "results_published",
+    "consultations_open",
 )
 
 
@@ -110,6 +111,8 @@ class Phase(db.Model):
     ballots_open: Mapped[bool] = mapped_column(default=False)
     cafe_open: Mapped[bool] = mapped_column(default=False)
     results_published: Mapped[bool] = mapped_column(default=False)
+    # パブリックコメント: opinions are taken (within each consultation's own period).
+    consultations_open: Mapped[bool] = mapped_column(default=False)
 
     process: Mapped[Process] = relationship(back_populates="phases", foreign_keys=[process_id])
 

@@ -26,6 +26,7 @@ FEATURE_ACTIONS = {
     "ballots_open": _l("Vote on the budget"),
     "cafe_open": _l("Join the world café"),
     "results_published": _l("See the results"),
+    "consultations_open": _l("Send an opinion on the draft"),
 }
 bp.app_template_global("feature_actions")(lambda: FEATURE_ACTIONS)
 
