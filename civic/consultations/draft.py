@@ -82,9 +82,14 @@ def diff(before: str, after: str) -> list[Change]:
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         if op == "equal":
             changes += [Change("same", line + "\n") for line in old[a0:a1]]
-        elif op == "replace" and a1 - a0 == b1 - b0:
-            for left, right in zip(old[a0:a1], new[b0:b1], strict=True):
+        elif op == "replace":
+            # Lines changed in place are compared character by character; the rest of a
+            # longer side was added or removed whole.
+            paired = min(a1 - a0, b1 - b0)
+            for left, right in zip(old[a0:a0 + paired], new[b0:b0 + paired], strict=True):
                 changes += _chars(left, right)
+            changes += [Change("removed", line + "\n") for line in old[a0 + paired:a1]]
+            changes += [Change("added", line + "\n") for line in new[b0 + paired:b1]]
         else:
             changes += [Change("removed", line + "\n") for line in old[a0:a1]]
             changes += [Change("added", line + "\n") for line in new[b0:b1]]

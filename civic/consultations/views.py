@@ -181,7 +181,7 @@ def _opinion_data(form: OpinionForm) -> dict:
 @bp.route("/consultations/<int:consultation_id>/opinion", methods=["GET", "POST"])
 @limiter.limit("10 per hour;3 per minute", methods=["POST"], key_func=person_or_address,
                exempt_when=lambda: request.form.get("step") != "send")
-@body_limit("CIVIC_OPINION_MAX_BODY")
+@body_limit("CIVIC_OPINION_MAX_BODY", text_fields=True)
 @form_checks_csrf
 def submit(consultation_id: int):
     """Write → check (a confirmation page) → send (a receipt number). No JavaScript needed:
@@ -418,7 +418,7 @@ def manage(consultation_id: int):
 
 @bp.route("/staff/consultations/<int:consultation_id>/opinions/new", methods=["GET", "POST"])
 @login_required
-@body_limit("CIVIC_OPINION_MAX_BODY")
+@body_limit("CIVIC_OPINION_MAX_BODY", text_fields=True)
 @form_checks_csrf
 def enter_opinion(consultation_id: int):
     """An opinion that came on paper, by fax, e-mail or at the counter, so the count is whole."""
