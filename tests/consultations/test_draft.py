@@ -28,7 +28,8 @@ def test_the_period_warns_below_thirty_days():
 
 
 def test_the_diff_shows_removed_and_added_text_by_character():
-    changes = draft.diff("ベンチを増やす。\n日陰をつくる。", "ベンチを増やす。\n木陰をつくる。\n水飲み場を置く。")
+    changes = draft.diff("ベンチを増やす。\n日陰をつくる。",
+                         "ベンチを増やす。\n木陰をつくる。\n水飲み場を置く。")
     assert any(c.kind == "removed" and "日" in c.text for c in changes)
     assert any(c.kind == "added" and "木" in c.text for c in changes)
     assert "".join(c.text for c in changes if c.kind != "removed") == (
