@@ -170,7 +170,8 @@ def test_staff_review_group_answer_and_publish(client, make_consultation, make_u
     csv = client.get(f"/consultations/{consultation.id}/result.csv")
     assert csv.data.startswith("\ufeff".encode()) and "照明" in csv.data.decode("utf-8-sig")
     printable = client.get(f"/consultations/{consultation.id}/result/print")
-    assert printable.status_code == 200 and "Download CSV" not in printable.text
+    assert printable.status_code == 200 and "CSVをダウンロード" not in printable.text
+    assert "CSVをダウンロード" in page
     published = services.published_results()
     assert published[0]["counts"]["opinions"] == 8 and "body" not in str(published[0].keys())
 
