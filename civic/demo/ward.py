@@ -128,6 +128,10 @@ def load(today) -> dict:
     _demo_cafe(cafe, people["facilitator@example.jp"][0])
     _demo_budget(budget, areas["aobadai"], admin)
     _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
+    from civic.consultations import demo as consultations_demo
+
+    consultations_demo.load(today, people["staff@example.jp"][0],
+                            [people[e][0] for e in ("resident@example.jp", "hana@example.jp")])
 
     return {
         "password": DEMO_PASSWORD,
