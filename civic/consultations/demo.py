@@ -173,7 +173,7 @@ CHANNELS = ["web"] * 14 + ["post"] * 2 + ["email"] * 2 + ["fax", "counter"]
 def _opinions(rng: random.Random, sections: dict[int, Section], residents: list) -> list[dict]:
     rows = []
     for position, label, openings, reasons in SUBJECTS:
-        count = 30 if position is not None else 24
+        count = 34 if position is not None else 30
         for _n in range(count):
             body = rng.choice(openings) + rng.choice(reasons)
             if rng.random() < 0.3:
