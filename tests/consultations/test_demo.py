@@ -20,3 +20,6 @@ def test_the_demo_ward_has_an_answered_public_comment_and_one_taking_opinions(ap
     assert page.status_code == 200 and "区の考え方" in page.text and "<ins>" in page.text
     assert client.get(f"/consultations/{open_now.id}/opinion").status_code == 200
     assert [r["id"] for r in services.published_results()] == [answered.id]
+    client.post("/login", data={"email": "resident@example.jp", "password": "demo-password"})
+    told = client.get("/notifications").text
+    assert "公園整備方針（素案）」に寄せられた意見への区の考え方が公表されました。" in told
