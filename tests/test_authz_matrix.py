@@ -284,7 +284,7 @@ CASES = [
     *[C(f"consultations.{name}", method, STAFF_ONLY, consultation_id="w.closed_pc",
         opinion_id="w.pc_opinion") for name, method in (
         ("opinion", "GET"), ("scan", "GET"), ("hide", "POST"), ("unhide", "POST"),
-        ("duplicate", "POST"), ("unduplicate", "POST"))],
+        ("duplicate", "POST"), ("unduplicate", "POST"), ("answer_alone", "POST"))],
     *[C(f"consultations.{name}", method, STAFF_ONLY, consultation_id="w.closed_pc",
         group_id="w.pc_group") for name, method in (
         ("group", "GET"), ("group", "POST"), ("rename", "POST"), ("split", "POST"),

@@ -462,6 +462,24 @@ def split(group_row: Group, opinion_ids: list[int], label: str, actor) -> Group:
     return new
 
 
+def answer_alone(opinion_row: Opinion, actor) -> Group:
+    """A group of this one opinion, to answer it on its own (a single opinion in the table)."""
+    if opinion_row.hidden_reason is not None or opinion_row.duplicate_of_id is not None:
+        raise ConsultationError("not_answered_alone")
+    consultation = db.session.get(Consultation, opinion_row.consultation_id)
+    position = max((g.position for g in groups(consultation)), default=-1) + 1
+    text = " ".join(opinion_row.body.split())
+    row = Group(consultation_id=consultation.id, position=position,
+                label=text if len(text) <= 40 else text[:39] + "…")
+    db.session.add(row)
+    db.session.flush()
+    opinion_row.group_id = row.id
+    record(actor, "consultation.group_created", row, consultation_id=consultation.id,
+           opinion_id=opinion_row.id)
+    db.session.commit()
+    return row
+
+
 def delete_group(group_row: Group, actor) -> None:
     """Its opinions go back to the ungrouped ones; nothing else is lost."""
     db.session.execute(update(Opinion).where(Opinion.group_id == group_row.id)

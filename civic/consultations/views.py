@@ -71,6 +71,7 @@ ERRORS = {
     "channel": _l("Please choose how the opinion arrived."),
     "duplicate_self": _l("An opinion cannot be a duplicate of itself."),
     "disposition": _l("Please choose one."),
+    "not_answered_alone": _l("Hidden opinions and duplicates are not answered."),
     "before_deadline": _l("Opinions are still being taken: the answer can be published after "
                           "the deadline."),
     "ungrouped": _l("Some opinions are not in a group yet. Every opinion must be answered."),
@@ -564,6 +565,23 @@ def unduplicate(consultation_id: int, opinion_id: int):
         services.unmark_duplicate(row, current_user)
         flash(_("The opinion is answered on its own again."), "success")
     return _back_to(consultation, row)
+
+
+@bp.post("/staff/consultations/<int:consultation_id>/opinions/<int:opinion_id>/alone")
+@login_required
+def answer_alone(consultation_id: int, opinion_id: int):
+    consultation = _reviewed_or_404(consultation_id)
+    row = _opinion_or_404(consultation, opinion_id)
+    if not PlainForm().validate_on_submit():
+        return _back_to(consultation, row)
+    try:
+        group_row = services.answer_alone(row, current_user)
+    except services.ConsultationError as error:
+        db.session.rollback()
+        flash(_error(error), "error")
+        return _back_to(consultation, row)
+    return redirect(url_for("consultations.group", consultation_id=consultation.id,
+                            group_id=group_row.id))
 
 
 @bp.post("/staff/consultations/<int:consultation_id>/duplicates")

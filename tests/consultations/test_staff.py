@@ -118,3 +118,8 @@ def test_publishing_waits_for_every_opinion_to_be_answered(client, make_consulta
                 data={"confirm": "yes"})
     assert db.session.scalar(db.select(db.func.count()).select_from(Group)) == 0
     assert len(services.opinions(consultation, state="ungrouped")) == 2
+    alone = client.post(f"/staff/consultations/{consultation.id}/opinions/{second.id}/alone")
+    db.session.expire_all()
+    single = db.session.scalar(db.select(Group))
+    assert alone.headers["Location"].endswith(f"/groups/{single.id}")
+    assert single.label == "トイレをきれいに。" and db.session.get(Opinion, second.id).group_id == single.id
