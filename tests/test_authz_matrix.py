@@ -466,7 +466,7 @@ def extend_world(w, users, process) -> None:
         db.session.commit()
         w.analysis, w.theme, w.analysis_import = analysis.id, theme.id, upload.id
     try:
-        from civic.consultations.models import Attachment, Consultation, Group, Opinion, Section
+        from civic.consultations.models import Attachment, Consultation, Opinion, OpinionGroup, Section
     except ImportError:
         pass
     else:
@@ -487,7 +487,7 @@ def extend_world(w, users, process) -> None:
             db.session.add(made[name])
         db.session.flush()
         closed = made["closed_pc"]
-        group = Group(consultation_id=closed.id, label="公園", summary="概要", response="考え方",
+        group = OpinionGroup(consultation_id=closed.id, label="公園", summary="概要", response="考え方",
                       disposition="adopted")
         db.session.add(group)
         db.session.flush()

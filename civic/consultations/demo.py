@@ -5,7 +5,7 @@ import random
 from datetime import timedelta
 
 from civic.consultations import services
-from civic.consultations.models import Consultation, Group, Opinion, Section
+from civic.consultations.models import Consultation, Opinion, OpinionGroup, Section
 from civic.extensions import db
 from civic.spaces.models import Phase, Process
 from civic.timeutil import utcnow
@@ -218,7 +218,7 @@ def load(today, staff, residents) -> Consultation:
     groups = {}
     for position, label in enumerate(ANSWERS):
         summary, response, disposition = ANSWERS[label]
-        groups[label] = Group(consultation_id=consultation.id, position=position, label=label,
+        groups[label] = OpinionGroup(consultation_id=consultation.id, position=position, label=label,
                               summary=summary, response=response, disposition=disposition)
     db.session.add_all(groups.values())
     db.session.flush()

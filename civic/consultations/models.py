@@ -137,8 +137,11 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Group(db.Model):
-    """Opinions answered together: 意見の概要 (summary), 区の考え方 (response), disposition."""
+class OpinionGroup(db.Model):
+    """Opinions answered together: 意見の概要 (summary), 区の考え方 (response), disposition.
+
+    Not named ``Group``: civic.groups (local groups) has that class in the same registry.
+    """
 
     __tablename__ = "consultation_group"
     __table_args__ = (

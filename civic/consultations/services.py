@@ -17,8 +17,8 @@ from civic.consultations.models import (
     DISPOSITIONS,
     Attachment,
     Consultation,
-    Group,
     Opinion,
+    OpinionGroup,
     Section,
     Translation,
 )
@@ -316,13 +316,13 @@ def duplicate_counts(consultation: Consultation) -> dict[int, int]:
 
 # Grouping ---------------------------------------------------------------------------------------
 
-def groups(consultation: Consultation) -> list[Group]:
-    return list(db.session.scalars(select(Group).where(Group.consultation_id == consultation.id)
-                                   .order_by(Group.position, Group.id)))
+def groups(consultation: Consultation) -> list[OpinionGroup]:
+    return list(db.session.scalars(select(OpinionGroup).where(OpinionGroup.consultation_id == consultation.id)
+                                   .order_by(OpinionGroup.position, OpinionGroup.id)))
 
 
-def group(consultation: Consultation, group_id: int) -> Group | None:
-    row = db.session.get(Group, group_id)
+def group(consultation: Consultation, group_id: int) -> OpinionGroup | None:
+    row = db.session.get(OpinionGroup, group_id)
     return row if row is not None and row.consultation_id == consultation.id else None
 
 
@@ -345,7 +345,7 @@ def start_grouping(consultation: Consultation, actor):
     return job
 
 
-def _untouched(group_row: Group) -> bool:
+def _untouched(group_row: OpinionGroup) -> bool:
     return group_row.proposed and not (group_row.summary or group_row.response
                                        or group_row.disposition)
 
@@ -376,11 +376,11 @@ def propose_groups(consultation_id: int, progress=None) -> dict:
     db.session.execute(update(Opinion).where(Opinion.id.in_([r.id for r in rows]))
                        .values(group_id=None))
     stale = [g.id for g in groups(consultation) if g.id not in kept]
-    db.session.execute(delete(Group).where(Group.id.in_(stale)))
+    db.session.execute(delete(OpinionGroup).where(OpinionGroup.id.in_(stale)))
     start = max((g.position for g in groups(consultation)), default=-1) + 1
-    made: dict[int, Group] = {}
+    made: dict[int, OpinionGroup] = {}
     for offset, (theme_id, label) in enumerate(labels.items()):
-        made[theme_id] = Group(consultation_id=consultation.id, position=start + offset,
+        made[theme_id] = OpinionGroup(consultation_id=consultation.id, position=start + offset,
                                label=(label or "意見")[:200], proposed=True)
         db.session.add(made[theme_id])
     db.session.flush()
@@ -390,19 +390,19 @@ def propose_groups(consultation_id: int, progress=None) -> dict:
     if updates:
         db.session.execute(update(Opinion), updates)
     empty = [g.id for g in made.values() if not any(u["group_id"] == g.id for u in updates)]
-    db.session.execute(delete(Group).where(Group.id.in_(empty)))
+    db.session.execute(delete(OpinionGroup).where(OpinionGroup.id.in_(empty)))
     db.session.commit()
     return {"consultation_id": consultation_id, "opinions": len(rows),
             "groups": len(made) - len(empty)}
 
 
-def _touched(group_row: Group) -> None:
+def _touched(group_row: OpinionGroup) -> None:
     group_row.proposed = False
 
 
-def new_group(consultation: Consultation, label: str, actor) -> Group:
+def new_group(consultation: Consultation, label: str, actor) -> OpinionGroup:
     position = max((g.position for g in groups(consultation)), default=-1) + 1
-    row = Group(consultation_id=consultation.id, position=position, label=label.strip()[:200])
+    row = OpinionGroup(consultation_id=consultation.id, position=position, label=label.strip()[:200])
     db.session.add(row)
     db.session.flush()
     record(actor, "consultation.group_created", row, consultation_id=consultation.id)
@@ -410,7 +410,7 @@ def new_group(consultation: Consultation, label: str, actor) -> Group:
     return row
 
 
-def rename(group_row: Group, label: str, actor) -> None:
+def rename(group_row: OpinionGroup, label: str, actor) -> None:
     record(actor, "consultation.group_renamed", group_row, before=group_row.label,
            after=label.strip()[:200], consultation_id=group_row.consultation_id)
     group_row.label = label.strip()[:200]
@@ -418,7 +418,7 @@ def rename(group_row: Group, label: str, actor) -> None:
     db.session.commit()
 
 
-def move(consultation: Consultation, opinion_ids: list[int], target: Group | None, actor) -> int:
+def move(consultation: Consultation, opinion_ids: list[int], target: OpinionGroup | None, actor) -> int:
     """Put opinions in another group (or in none); hidden ones and duplicates cannot be."""
     moved = db.session.execute(
         update(Opinion).where(Opinion.consultation_id == consultation.id,
@@ -432,7 +432,7 @@ def move(consultation: Consultation, opinion_ids: list[int], target: Group | Non
     return moved
 
 
-def merge(target: Group, others: list[Group], actor) -> None:
+def merge(target: OpinionGroup, others: list[OpinionGroup], actor) -> None:
     """Fold groups into ``target``: their opinions are answered together from now on."""
     others = [g for g in others if g.id != target.id]
     db.session.execute(update(Opinion).where(Opinion.group_id.in_([g.id for g in others]))
@@ -445,10 +445,10 @@ def merge(target: Group, others: list[Group], actor) -> None:
     db.session.commit()
 
 
-def split(group_row: Group, opinion_ids: list[int], label: str, actor) -> Group:
+def split(group_row: OpinionGroup, opinion_ids: list[int], label: str, actor) -> OpinionGroup:
     """Take some opinions out of a group into a new one (answered on their own)."""
     consultation = db.session.get(Consultation, group_row.consultation_id)
-    new = Group(consultation_id=consultation.id, label=label.strip()[:200],
+    new = OpinionGroup(consultation_id=consultation.id, label=label.strip()[:200],
                 position=group_row.position)
     db.session.add(new)
     db.session.flush()
@@ -462,14 +462,14 @@ def split(group_row: Group, opinion_ids: list[int], label: str, actor) -> Group:
     return new
 
 
-def answer_alone(opinion_row: Opinion, actor) -> Group:
+def answer_alone(opinion_row: Opinion, actor) -> OpinionGroup:
     """A group of this one opinion, to answer it on its own (a single opinion in the table)."""
     if opinion_row.hidden_reason is not None or opinion_row.duplicate_of_id is not None:
         raise ConsultationError("not_answered_alone")
     consultation = db.session.get(Consultation, opinion_row.consultation_id)
     position = max((g.position for g in groups(consultation)), default=-1) + 1
     text = " ".join(opinion_row.body.split())
-    row = Group(consultation_id=consultation.id, position=position,
+    row = OpinionGroup(consultation_id=consultation.id, position=position,
                 label=text if len(text) <= 40 else text[:39] + "…")
     db.session.add(row)
     db.session.flush()
@@ -480,7 +480,7 @@ def answer_alone(opinion_row: Opinion, actor) -> Group:
     return row
 
 
-def delete_group(group_row: Group, actor) -> None:
+def delete_group(group_row: OpinionGroup, actor) -> None:
     """Its opinions go back to the ungrouped ones; nothing else is lost."""
     db.session.execute(update(Opinion).where(Opinion.group_id == group_row.id)
                        .values(group_id=None))
@@ -492,7 +492,7 @@ def delete_group(group_row: Group, actor) -> None:
 
 # The answer -------------------------------------------------------------------------------------
 
-def answer(group_row: Group, data: dict, actor) -> None:
+def answer(group_row: OpinionGroup, data: dict, actor) -> None:
     """意見の概要, 区の考え方 and the disposition of one group."""
     if data.get("disposition") not in DISPOSITIONS:
         raise ConsultationError("disposition")

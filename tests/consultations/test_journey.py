@@ -4,7 +4,7 @@ import re
 
 from civic.audit.models import AuditEvent
 from civic.consultations import services
-from civic.consultations.models import Group, Opinion
+from civic.consultations.models import Opinion, OpinionGroup
 from civic.extensions import db
 from civic.notifications.models import Notification
 from tests.conftest import login
@@ -165,7 +165,7 @@ def test_staff_review_group_answer_and_publish(client, make_consultation, make_u
     actions = set(db.session.scalars(db.select(AuditEvent.action)))
     assert {"consultation.published", "consultation.opinion_hidden", "consultation.answered",
             "consultation.groups_merged", "consultation.group_split"} <= actions
-    assert db.session.scalar(db.select(db.func.count()).select_from(Group)) == 2
+    assert db.session.scalar(db.select(db.func.count()).select_from(OpinionGroup)) == 2
 
     csv = client.get(f"/consultations/{consultation.id}/result.csv")
     assert csv.data.startswith("\ufeff".encode()) and "照明" in csv.data.decode("utf-8-sig")
@@ -180,7 +180,7 @@ def test_the_result_csv_is_safe_against_formulas(client, make_consultation, ctx)
     consultation = make_consultation()
     end_period(consultation)
     opinion = services.submit(consultation, {"body": "=HYPERLINK(\"http://x\")"})
-    group = Group(consultation_id=consultation.id, label="=1+1", summary="@SUM(A1)",
+    group = OpinionGroup(consultation_id=consultation.id, label="=1+1", summary="@SUM(A1)",
                   response="-2", disposition="other")
     db.session.add(group)
     db.session.flush()

@@ -5,7 +5,7 @@ import io
 
 from civic.audit.models import AuditEvent
 from civic.consultations import services
-from civic.consultations.models import Attachment, Group, Opinion
+from civic.consultations.models import Attachment, Opinion, OpinionGroup
 from civic.extensions import db
 from tests.conftest import login
 from tests.consultations.conftest import end_period
@@ -116,10 +116,10 @@ def test_publishing_waits_for_every_opinion_to_be_answered(client, make_consulta
     assert services.publish_problems(consultation) == []
     client.post(f"/staff/consultations/{consultation.id}/groups/{group.id}/delete",
                 data={"confirm": "yes"})
-    assert db.session.scalar(db.select(db.func.count()).select_from(Group)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(OpinionGroup)) == 0
     assert len(services.opinions(consultation, state="ungrouped")) == 2
     alone = client.post(f"/staff/consultations/{consultation.id}/opinions/{second.id}/alone")
     db.session.expire_all()
-    single = db.session.scalar(db.select(Group))
+    single = db.session.scalar(db.select(OpinionGroup))
     assert alone.headers["Location"].endswith(f"/groups/{single.id}")
     assert single.label == "トイレをきれいに。" and db.session.get(Opinion, second.id).group_id == single.id
