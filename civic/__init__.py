@@ -58,6 +58,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.budgets.views import bp as budgets_bp
     from civic.cafe.views import bp as cafe_bp
     from civic.comments.views import bp as comments_bp
+    from civic.consultations.views import bp as consultations_bp
     from civic.demo.cli import bp as demo_bp
     from civic.groups.views import bp as groups_bp
     from civic.insights.views import bp as themes_bp
@@ -95,6 +96,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(places_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(consultations_bp)
 
     @app.get("/healthz")
     def healthz():

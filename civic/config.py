@@ -55,6 +55,9 @@ class Config:
     CIVIC_REGISTER_MAX_UPLOAD = 64 * 1024 * 1024
     # A Polis export of a large conversation (votes.csv holds one line per vote).
     CIVIC_OPINIONS_IMPORT_MAX_BYTES = 64 * 1024 * 1024
+    # An opinion form with a pasted file (10 MB) gets its "too long" message and the text back,
+    # and a draft's attachment of up to 10 MB fits with the form around it.
+    CIVIC_OPINION_MAX_BODY = 24 * 1024 * 1024
     # Longest path and query answered (else a translated 414): under gunicorn's largest
     # --limit-request-line (8190), which README's production command sets.
     CIVIC_MAX_URL_LENGTH = 8000

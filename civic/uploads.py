@@ -8,10 +8,16 @@ raised there came too late: the form had already been refused under the global l
 from flask import current_app, request
 
 
-def body_limit(config_key: str):
-    """Let a view accept request bodies up to ``app.config[config_key]`` bytes."""
+def body_limit(config_key: str, *, text_fields: bool = False):
+    """Let a view accept request bodies up to ``app.config[config_key]`` bytes.
+
+    ``text_fields``: the limit holds for a form's text fields too, not only its files (Werkzeug
+    keeps a text field in memory and refuses one over 500 kB), for a form that must answer a
+    pasted file with its own message and the text kept.
+    """
     def mark(view):
         view.civic_body_limit = config_key
+        view.civic_text_fields = text_fields
         return view
 
     return mark
@@ -22,6 +28,8 @@ def _route_limit() -> None:
     config_key = getattr(view, "civic_body_limit", None)
     if config_key is not None:
         request.max_content_length = current_app.config[config_key]
+        if getattr(view, "civic_text_fields", False):
+            request.max_form_memory_size = current_app.config[config_key]
 
 
 def init_app(app) -> None:

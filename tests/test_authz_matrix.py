@@ -290,6 +290,42 @@ CASES = [
                            ("export", "GET"))],
     C("opinions.edit", "GET", CITY_STAFF, conversation_id="w.hidden_conversation"),
     # Notifications: one for the author
+    # Public comment: one taking opinions (anyone may send), one past its deadline with an
+    # opinion (its scan), a group, a file and a published answer, and a draft nobody published
+    *[C(f"consultations.{name}", "GET", EVERYONE, consultation_id="w.open_pc", **extra)
+      for name, extra in (("show", {}), ("section", {"position": 1}), ("submit", {}))],
+    C("consultations.submit", "POST", EVERYONE, consultation_id="w.open_pc"),
+    C("consultations.show", "GET", STAFF_ONLY, consultation_id="w.draft_pc"),
+    C("consultations.attachment", "GET", EVERYONE, consultation_id="w.closed_pc",
+      attachment_id="w.pc_file"),
+    C("consultations.receipt", "GET", NOBODY, consultation_id="w.open_pc", number="PC1-00001"),
+    *[C(f"consultations.{name}", "GET", EVERYONE, consultation_id="w.closed_pc")
+      for name in ("result", "result_print", "result_csv")],
+    C("consultations.new", "GET", STAFF_ONLY, slug="w.slug"),
+    C("consultations.new", "POST", STAFF_ONLY, slug="w.slug"),
+    *[C(f"consultations.{name}", method, STAFF_ONLY, consultation_id="w.closed_pc")
+      for name, method in (
+          ("edit", "GET"), ("edit", "POST"), ("translation", "GET"), ("translation", "POST"),
+          ("add_attachment", "POST"), ("manage", "GET"), ("enter_opinion", "GET"),
+          ("enter_opinion", "POST"), ("opinions", "GET"), ("find_duplicates", "POST"),
+          ("run_grouping", "POST"), ("groups", "GET"), ("new_group", "POST"), ("move", "POST"),
+          ("merge", "POST"), ("publish", "GET"), ("publish", "POST"), ("withdraw", "POST"))],
+    # Before the deadline staff run it, but read no opinions yet.
+    C("consultations.manage", "GET", STAFF_ONLY, consultation_id="w.open_pc"),
+    C("consultations.opinions", "GET", NOBODY, consultation_id="w.open_pc"),
+    *[C(f"consultations.{name}", method, STAFF_ONLY, consultation_id="w.closed_pc",
+        attachment_id="w.pc_file") for name, method in (
+        ("delete_attachment", "GET"), ("delete_attachment", "POST"))],
+    *[C(f"consultations.{name}", method, STAFF_ONLY, consultation_id="w.closed_pc",
+        opinion_id="w.pc_opinion") for name, method in (
+        ("opinion", "GET"), ("scan", "GET"), ("hide", "POST"), ("unhide", "POST"),
+        ("duplicate", "POST"), ("unduplicate", "POST"), ("answer_alone", "POST"))],
+    *[C(f"consultations.{name}", method, STAFF_ONLY, consultation_id="w.closed_pc",
+        group_id="w.pc_group") for name, method in (
+        ("group", "GET"), ("group", "POST"), ("rename", "POST"), ("split", "POST"),
+        ("delete_group", "GET"), ("delete_group", "POST"))],
+    C("consultations.final_text", "GET", STAFF_ONLY, consultation_id="w.closed_pc", position=1),
+    C("consultations.final_text", "POST", STAFF_ONLY, consultation_id="w.closed_pc", position=1),
     C("healthz", "GET", EVERYONE),
     C("favicon", "GET", EVERYONE),
     # The public API reads as a visitor whoever asks: the author's draft is no one's there.
@@ -420,7 +456,8 @@ def build_world() -> SimpleNamespace:
 
     every_feature = {name: True for name in ("proposals_open", "supports_open", "comments_open",
                                              "ballots_open", "cafe_open", "surveys_open",
-                                             "opinions_open", "results_published")}
+                                             "opinions_open", "consultations_open",
+                                             "results_published")}
     process = Process(slug="open", title="全部ひらいている", area_id=area_a.id, published=True)
     process.phases = [Phase(title="いま", starts_on=today - timedelta(days=1),
                             ends_on=today + timedelta(days=30), position=0, **every_feature)]
@@ -595,6 +632,48 @@ def extend_world(w, users, process) -> None:
         db.session.commit()
         w.conversation, w.hidden_conversation = conversations[0].id, conversations[1].id
         w.opinion_statement = statement.id
+    try:
+        from civic.consultations.models import Attachment, Consultation, Opinion, OpinionGroup, Section
+    except ImportError:
+        pass
+    else:
+        from datetime import timedelta
+
+        from civic.consultations import services as consultations
+        from civic.timeutil import ward_today
+
+        today, day = ward_today(), timedelta(days=1)
+        made = {}
+        for name, starts, ends, published in (("open_pc", -5, 20, True),
+                                              ("closed_pc", -40, -1, True),
+                                              ("draft_pc", -5, 20, False)):
+            made[name] = Consultation(process_id=process.id, title=name, draft="## 第1条\n本文",
+                                      starts_on=today + starts * day, ends_on=today + ends * day,
+                                      published=published, created_by_id=users[STAFF].id,
+                                      sections=[Section(position=1, number="第1条", body="本文")])
+            db.session.add(made[name])
+        db.session.flush()
+        closed = made["closed_pc"]
+        group = OpinionGroup(consultation_id=closed.id, label="公園", summary="概要", response="考え方",
+                      disposition="adopted")
+        db.session.add(group)
+        db.session.flush()
+        opinion = Opinion(consultation_id=closed.id, number=1, receipt=f"PC{closed.id}-00001",
+                          body="ベンチがほしい。", received_on=today - 3 * day, user_id=w.author,
+                          group_id=group.id, channel="post")
+        db.session.add(opinion)
+        db.session.flush()
+        file = Attachment(consultation_id=closed.id, filename="素案.pdf",
+                          content_type="application/pdf", size=8, data=b"%PDF-1.4")
+        scan = Attachment(consultation_id=closed.id, opinion_id=opinion.id, filename="scan.png",
+                          content_type="image/png", size=8, data=b"\x89PNG\r\n\x1a\n")
+        db.session.add_all([file, scan])
+        db.session.flush()
+        closed.result = consultations.snapshot(closed)
+        db.session.commit()
+        w.open_pc, w.closed_pc, w.draft_pc = (made[n].id for n in ("open_pc", "closed_pc",
+                                                                   "draft_pc"))
+        w.pc_group, w.pc_opinion, w.pc_file = group.id, opinion.id, file.id
     try:
         from civic.budgets.models import Budget, BudgetProject
     except ImportError:

@@ -141,6 +141,10 @@ def load(today) -> dict:
     from civic.surveys import demo as surveys_demo
 
     surveys_demo.load(today, people["staff@example.jp"][0])
+    from civic.consultations import demo as consultations_demo
+
+    consultations_demo.load(today, people["staff@example.jp"][0],
+                            [people[e][0] for e in ("resident@example.jp", "hana@example.jp")])
 
     return {
         "password": DEMO_PASSWORD,

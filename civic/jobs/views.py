@@ -8,7 +8,9 @@ from civic.jobs import services
 bp = Blueprint("jobs", __name__, cli_group="jobs")
 
 # What each kind of job does, as notifications and the staff inbox name it.
-JOB_LABELS = {"themes.import": _l("Importing answers"), "themes.analyse": _l("Finding themes")}
+JOB_LABELS = {"themes.import": _l("Importing answers"), "themes.analyse": _l("Finding themes"),
+              "consultations.group": _l("Grouping opinions"),
+              "consultations.notify": _l("Telling those who sent opinions")}
 bp.app_template_global("job_labels")(lambda: JOB_LABELS)
 
 

@@ -13,8 +13,9 @@ from civic.timeutil import utcnow
 # For staff: submitted: a proposal was submitted in a process I handle; consultation: a new
 # 事前相談 message (also for the proposer, when staff write); job: a job I started finished or failed.
 # panel: one was drawn by lot (civic.sortition) for a café or meeting.
+# pubcomment: the answer to a public comment I sent an opinion to is published.
 KINDS = ("comment", "reply", "milestone", "answer", "state", "submitted", "consultation", "job",
-         "panel")
+         "panel", "pubcomment")
 
 
 class Notification(db.Model):

@@ -38,6 +38,7 @@ class PhaseForm(FlaskForm):
     surveys_open = BooleanField(_l("Surveys can be answered"))
     opinions_open = BooleanField(_l("Opinion maps take votes"))
     results_published = BooleanField(_l("Results are published"))
+    consultations_open = BooleanField(_l("Public comment is open"))
     submit = SubmitField(_l("Save phase"))
 
     def validate_ends_on(self, field):

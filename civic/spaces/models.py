@@ -18,6 +18,7 @@ FEATURES = (
     "surveys_open",
     "opinions_open",
     "results_published",
+    "consultations_open",
 )
 
 
@@ -114,6 +115,8 @@ class Phase(db.Model):
     surveys_open: Mapped[bool] = mapped_column(default=False, server_default=false())
     opinions_open: Mapped[bool] = mapped_column(default=False, server_default=false())
     results_published: Mapped[bool] = mapped_column(default=False)
+    # パブリックコメント: opinions are taken (within each consultation's own period).
+    consultations_open: Mapped[bool] = mapped_column(default=False)
 
     process: Mapped[Process] = relationship(back_populates="phases", foreign_keys=[process_id])
 

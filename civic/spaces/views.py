@@ -28,6 +28,7 @@ FEATURE_ACTIONS = {
     "surveys_open": _l("Answer the survey"),
     "opinions_open": _l("Vote on statements"),
     "results_published": _l("See the results"),
+    "consultations_open": _l("Send an opinion on the draft"),
 }
 bp.app_template_global("feature_actions")(lambda: FEATURE_ACTIONS)
 
