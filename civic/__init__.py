@@ -59,11 +59,13 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.cafe.views import bp as cafe_bp
     from civic.comments.views import bp as comments_bp
     from civic.demo.cli import bp as demo_bp
+    from civic.groups.views import bp as groups_bp
     from civic.insights.views import bp as themes_bp
     from civic.jobs.views import bp as jobs_bp
     from civic.moderation.views import bp as moderation_bp
     from civic.notifications.views import bp as notifications_bp
     from civic.opinions.cli import bp as opinions_bp
+    from civic.places.views import bp as places_bp
     from civic.proposals.views import bp as proposals_bp
     from civic.sortition.cli import bp as sortition_bp
     from civic.spaces.views import bp as spaces_bp
@@ -87,6 +89,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(accessibility_bp)
     app.register_blueprint(sortition_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(places_bp)
+    app.register_blueprint(groups_bp)
 
     @app.get("/healthz")
     def healthz():
