@@ -128,10 +128,10 @@ def sign_up(meeting: Meeting, user, *, children: int = 0, children_ages: str = "
                 signup = signup_of(meeting, user)
                 if signup is not None and signup.state != CANCELLED:
                     raise MeetingError("already")
+                seat = _next_seat(meeting)
                 if signup is None:
                     signup = MeetingSignup(meeting_id=meeting.id, user_id=user.id)
                     db.session.add(signup)
-                seat = _next_seat(meeting)
                 signup.seat = seat
                 signup.state = CONFIRMED if seat is not None else WAITING
                 signup.children, signup.children_ages = children, children_ages
