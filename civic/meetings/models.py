@@ -68,6 +68,7 @@ class Meeting(db.Model):
     area = relationship("Area")
     place = relationship("Place")
     cafe = relationship("Cafe")
+    created_by = relationship("User")
     materials: Mapped[list["MeetingMaterial"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingMaterial.id")
     proposal_rows: Mapped[list["MeetingProposal"]] = relationship(
