@@ -25,6 +25,7 @@ from civic import mail
 from civic.accounts.permissions import can, require, signed_in
 from civic.accounts.services import personal_data_sections
 from civic.extensions import db, limiter, person_or_address
+from civic.i18n import format_moment
 from civic.meetings import ical, services
 from civic.meetings.forms import KIND_LABELS, MaterialForm, MeetingForm, MinutesForm, SignupForm
 from civic.meetings.models import CONFIRMED, WAITING, Meeting, MeetingMaterial
@@ -346,7 +347,17 @@ def _compose(signup) -> tuple[str, str]:
     with current_app.test_request_context("/"):
         g.ui_language = signup.user.locale
         subject = _("Reminder: %(title)s", title=signup.meeting.title)
-        body = render_template("meetings/reminder.txt", signup=signup, meeting=signup.meeting)
+        meeting = signup.meeting
+        when = format_moment(meeting.starts_at)
+        where = meeting.place.name if meeting.place else meeting.location or meeting.online_url
+        body = "\n\n".join([
+            _("Hello %(name)s,", name=signup.user.display_name),
+            _("This is a reminder of the meeting you signed up for:"),
+            f"{meeting.title}\n{when}" + (f"\n{where}" if where else ""),
+            url_for("meetings.show", meeting_id=meeting.id, _external=True),
+            _("If you cannot come, please cancel on that page so that someone on the waiting "
+              "list gets your seat."),
+        ]) + "\n"
     return subject, body
 
 
