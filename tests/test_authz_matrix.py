@@ -287,7 +287,7 @@ CASES = [
       for name, method in (("theme", "GET"), ("merge", "POST"), ("rename", "POST"),
                            ("split", "POST"))],
     # Meetings: a meeting of the open process (area A) with the author in a seat, unpublished
-    # material; a local group of area A whose confirmed admin is the author
+    # material; the local group of area A (whose confirmed admin is the author) for new ones
     C("meetings.index", "GET", EVERYONE),
     C("meetings.show", "GET", EVERYONE, meeting_id="w.meeting"),
     C("meetings.meeting_ics", "GET", EVERYONE, meeting_id="w.meeting"),
@@ -318,6 +318,33 @@ CASES = [
       for name, method in (("responses", "GET"), ("invite", "POST"), ("close", "POST"))],
     C("matching.decide", "POST", {AUTHOR, *STAFF_ONLY}, response_id="w.match_response",
       decision="confirm"),
+    # 地域資源マップ: public reading; places are staff's, of their areas (the place is area A's)
+    C("places.index", "GET", EVERYONE), C("places.map_page", "GET", EVERYONE),
+    C("places.geojson_download", "GET", EVERYONE),
+    C("places.leaflet", "GET", EVERYONE, version="w.leaflet_version", filename="leaflet.js"),
+    C("places.show", "GET", EVERYONE, place_id="w.place"),
+    C("places.show", "GET", STAFF_ONLY, place_id="w.hidden_place"),
+    C("places.staff_index", "GET", ANY_STAFF),
+    C("places.edit", "GET", ANY_STAFF, rule="/staff/places/new"),
+    C("places.edit", "POST", ANY_STAFF, rule="/staff/places/new"),
+    C("places.edit", "GET", STAFF_ONLY, place_id="w.place"),
+    C("places.edit", "POST", STAFF_ONLY, place_id="w.place"),
+    # Local groups (area A's); the author is the group's confirmed admin
+    C("groups.index", "GET", EVERYONE),
+    C("groups.show", "GET", EVERYONE, slug="w.group_slug"),
+    C("groups.show", "GET", STAFF_ONLY, slug="w.hidden_group_slug"),
+    C("groups.request_admin", "GET", SIGNED_IN, slug="w.group_slug"),
+    C("groups.request_admin", "POST", SIGNED_IN, slug="w.group_slug"),
+    C("groups.edit", "GET", STAFF_ONLY | {AUTHOR}, slug="w.group_slug"),
+    C("groups.edit", "POST", STAFF_ONLY | {AUTHOR}, slug="w.group_slug"),
+    C("groups.new_activity", "GET", STAFF_ONLY | {AUTHOR}, slug="w.group_slug"),
+    C("groups.new_activity", "POST", STAFF_ONLY | {AUTHOR}, slug="w.group_slug"),
+    C("groups.new", "GET", ANY_STAFF), C("groups.new", "POST", ANY_STAFF),
+    C("groups.requests", "GET", ANY_STAFF),
+    C("groups.decide", "POST", STAFF_ONLY, membership_id="w.group_request"),
+    C("groups.projects", "GET", STAFF_ONLY, slug="w.group_slug"),
+    C("groups.projects", "POST", STAFF_ONLY, slug="w.group_slug"),
+    C("groups.network_view", "GET", ANY_STAFF),
 ]
 
 
@@ -437,6 +464,33 @@ def build_world() -> SimpleNamespace:
 def extend_world(w, users, process) -> None:
     """Objects of packages that joined later (budgets …), when they are installed."""
     try:
+        from civic.places.models import Place
+    except ImportError:
+        pass
+    else:
+        import xstatic.pkg.leaflet
+
+        from civic.groups.models import Group, GroupMembership
+
+        place = Place(name="本町会館", category="meeting_room", area_id=w.area_a, lat=35.65,
+                      lon=139.65)
+        hidden_place = Place(name="準備中", category="park", area_id=w.area_a, lat=35.65,
+                             lon=139.65, published=False)
+        group = Group(slug="honcho-chonai", name="本町町会", area_id=w.area_a,
+                      kind="neighbourhood")
+        hidden_group = Group(slug="junbi", name="準備中の会", area_id=w.area_a, kind="circle",
+                             published=False)
+        db.session.add_all([place, hidden_place, group, hidden_group])
+        db.session.flush()
+        request = GroupMembership(group_id=group.id, user_id=users[VERIFIED].id, message="会長")
+        admin = GroupMembership(group_id=group.id, user_id=w.author, state="confirmed")
+        db.session.add_all([request, admin])
+        db.session.commit()
+        w.place, w.hidden_place = place.id, hidden_place.id
+        w.group_slug, w.hidden_group_slug = group.slug, hidden_group.slug
+        w.group_request = request.id
+        w.leaflet_version = xstatic.pkg.leaflet.VERSION
+    try:
         from civic.notifications.models import Notification
     except ImportError:
         pass
@@ -461,13 +515,13 @@ def extend_world(w, users, process) -> None:
         db.session.commit()
         w.analysis, w.theme, w.analysis_import = analysis.id, theme.id, upload.id
     try:
-        from civic.groups.models import Group, GroupMembership
+        from civic.groups.models import Group
         from civic.matching import services as matching
         from civic.meetings import services as meetings
     except ImportError:
         pass
     else:
-        _meetings_world(w, users, process, Group, GroupMembership, meetings, matching)
+        _meetings_world(w, users, process, Group, meetings, matching)
     try:
         from civic.budgets.models import Budget, BudgetProject
     except ImportError:
@@ -485,17 +539,12 @@ def extend_world(w, users, process) -> None:
     services.add_project(budget, users[AUTHOR], project.id, ward_today())
 
 
-def _meetings_world(w, users, process, Group, GroupMembership, meetings, matching) -> None:
+def _meetings_world(w, users, process, Group, meetings, matching) -> None:
     from datetime import timedelta
 
     from civic.timeutil import utcnow
 
-    group = Group(slug="honcho", name="本町町会", area_id=w.area_a, kind="neighbourhood")
-    db.session.add(group)
-    db.session.flush()
-    db.session.add(GroupMembership(group_id=group.id, user_id=w.author, role="admin",
-                                   state="confirmed"))
-    db.session.commit()
+    group = db.session.scalar(db.select(Group).where(Group.slug == w.group_slug))
     starts = utcnow() + timedelta(days=7)
     meeting = meetings.create({"kind": "briefing", "title": "説明会", "starts_at": starts,
                                "ends_at": starts + timedelta(hours=2), "capacity": 30,
@@ -504,7 +553,7 @@ def _meetings_world(w, users, process, Group, GroupMembership, meetings, matchin
     signup = meetings.sign_up(meeting, users[AUTHOR])
     w.meeting, w.checkin_token = meeting.id, meetings.checkin_token(signup)
     w.material = meetings.add_material(meeting, "資料", b"%PDF-1.4 test", users[STAFF]).id
-    w.group_slug, w.area_a_slug = group.slug, "a"
+    w.area_a_slug = "a"
     need = matching.create_need(group, {"title": "配膳", "people_needed": 2}, users[AUTHOR])
     w.need = need.id
     w.match_response = matching.accept(need, users[VERIFIED]).id

@@ -128,6 +128,11 @@ def load(today) -> dict:
     _demo_cafe(cafe, people["facilitator@example.jp"][0])
     _demo_budget(budget, areas["aobadai"], admin)
     _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
+    from civic.groups import demo as groups_demo
+    from civic.places import demo as places_demo
+
+    places_demo.load(areas)
+    groups_demo.load(areas, today, {email: user for email, (user, _home) in people.items()})
 
     return {
         "password": DEMO_PASSWORD,
