@@ -133,6 +133,11 @@ def load(today) -> dict:
 
     places_demo.load(areas)
     groups_demo.load(areas, today, {email: user for email, (user, _home) in people.items()})
+    from civic.matching import demo as matching_demo
+    from civic.meetings import demo as meetings_demo
+
+    meetings_demo.load(areas, today, {email: user for email, (user, _home) in people.items()})
+    matching_demo.load(areas, {email: user for email, (user, _home) in people.items()})
 
     return {
         "password": DEMO_PASSWORD,

@@ -4,25 +4,12 @@ A process's meeting is run by the staff who run the process; a group's by the gr
 admins and the staff of the group's area.
 """
 
-from sqlalchemy import select
-
 from civic.accounts.permissions import acts_for_area, rule, signed_in
-from civic.extensions import db
-
-
-def is_group_admin(user, group_id: int | None) -> bool:
-    """A confirmed admin of the group (staff confirm a resident's request)."""
-    if group_id is None or not signed_in(user):
-        return False
-    from civic.groups.models import GroupMembership
-
-    return db.session.scalar(select(GroupMembership.id).where(
-        GroupMembership.group_id == group_id, GroupMembership.user_id == user.id,
-        GroupMembership.role == "admin", GroupMembership.state == "confirmed")) is not None
+from civic.groups.permissions import is_group_admin
 
 
 def runs_group(user, group) -> bool:
-    return acts_for_area(user, group.area_id) or is_group_admin(user, group.id)
+    return acts_for_area(user, group.area_id) or is_group_admin(user, group)
 
 
 def _runs(user, meeting) -> bool:
