@@ -317,7 +317,7 @@ CASES = [
     *[C(f"matching.{name}", method, {AUTHOR, *STAFF_ONLY}, need_id="w.need")
       for name, method in (("responses", "GET"), ("invite", "POST"), ("close", "POST"))],
     C("matching.decide", "POST", {AUTHOR, *STAFF_ONLY}, response_id="w.match_response",
-      decision="confirm"),
+      data={"decision": "confirm"}),
     # 地域資源マップ: public reading; places are staff's, of their areas (the place is area A's)
     C("places.index", "GET", EVERYONE), C("places.map_page", "GET", EVERYONE),
     C("places.geojson_download", "GET", EVERYONE),
