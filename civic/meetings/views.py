@@ -165,15 +165,21 @@ def minutes(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     require("meeting.run", meeting)
     form = MinutesForm(obj=meeting)
+    form.cafe_id.choices = [(0, _("None"))] + [
+        (cafe.id, cafe.title) for cafe in services.cafes_to_link(meeting)]
+    if form.cafe_id.data is None:  # none linked yet, and the form left it out
+        form.cafe_id.data = 0
     if request.method == "GET":
         form.publish.data = meeting.minutes_published_at is not None
+        form.cafe_id.data = meeting.cafe_id or 0
     material_form = MaterialForm(prefix="material")
     if form.validate_on_submit():
         if form.proposal_id.data and not services.link_proposal(meeting, form.proposal_id.data,
                                                                current_user):
             form.proposal_id.errors.append(_("There is no published proposal with this number."))
         else:
-            services.save_minutes(meeting, form.minutes.data, form.publish.data, current_user)
+            services.save_minutes(meeting, form.minutes.data, form.publish.data, current_user,
+                                  form.cafe_id.data or None)
             flash(_("The minutes have been saved."), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/minutes_form.html", meeting=meeting, form=form,
@@ -193,6 +199,8 @@ def upload_material(meeting_id: int):
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
         form.file.errors.append(_("Only PDF, PNG or JPEG files can be uploaded."))
     minutes_form = MinutesForm(obj=meeting)
+    minutes_form.cafe_id.choices = [(0, _("None"))] + [
+        (cafe.id, cafe.title) for cafe in services.cafes_to_link(meeting)]
     return render_template("meetings/minutes_form.html", meeting=meeting, form=minutes_form,
                            material_form=form), 422
 

@@ -68,3 +68,25 @@ def test_minutes_are_shown_once_published_and_sanitised(client, make_meeting):
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "<strong>決まったこと</strong>" in page
     assert not re.search(r"<script>x", page)
+
+
+def test_minutes_link_the_cafe_and_the_proposal_that_came_out_of_it(
+        client, make_meeting, make_process, make_area, make_user, make_proposal):
+    from civic.cafe import services as cafes
+
+    process = make_process(area=make_area(), features=("cafe_open", "proposals_open"))
+    meeting = make_meeting(process=process)
+    cafe = cafes.create_cafe(process, {
+        "title": "川沿いカフェ", "purpose": "", "mode": "classic", "questions": "問い",
+        "round_count": 1, "round_minutes": 20, "table_size": 3, "table_lines": "",
+        "verification_required": False}, meeting.created_by)
+    proposal = make_proposal(process, make_user(), title="川沿いのベンチ")
+    login(client, meeting.created_by)
+    unknown = client.post(f"/meetings/{meeting.id}/minutes",
+                          data={"minutes": "記録", "cafe_id": "0", "proposal_id": "999999"})
+    assert unknown.status_code == 422 and "記録" in unknown.get_data(as_text=True)
+    client.post(f"/meetings/{meeting.id}/minutes", data={
+        "minutes": "記録", "publish": "y", "cafe_id": str(cafe.id),
+        "proposal_id": str(proposal.id)})
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "川沿いカフェ" in page and "川沿いのベンチ" in page
