@@ -90,3 +90,37 @@ def test_minutes_link_the_cafe_and_the_proposal_that_came_out_of_it(
         "proposal_id": str(proposal.id)})
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "川沿いカフェ" in page and "川沿いのベンチ" in page
+
+
+def test_the_online_link_is_for_people_with_a_seat(client, make_meeting, make_user):
+    meeting = make_meeting(capacity=1)
+    services.sign_up(meeting, make_user())
+    login(client, make_user())
+    assert "meet.example.jp" not in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    seated = make_user()
+    meeting.capacity = 5
+    db.session.commit()
+    services.sign_up(meeting, seated)
+    other = client.application.test_client()
+    login(other, seated)
+    assert "meet.example.jp" in other.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_the_reminder_command_mails_people_with_a_seat(app, make_meeting, make_user,
+                                                       monkeypatch):
+    from datetime import timedelta
+
+    from civic import mail
+
+    meeting = make_meeting(starts_in=timedelta(hours=3))
+    person = make_user(locale="ja")
+    services.sign_up(meeting, person)
+    sent = []
+    monkeypatch.setattr(mail, "send", lambda to, subject, body: sent.append((to, subject, body)))
+    monkeypatch.setitem(app.config, "CIVIC_BASE_URL", "https://civic.example.jp")
+    result = app.test_cli_runner().invoke(args=["meetings", "send-reminders"])
+    assert result.exit_code == 0, result.output
+    assert "1 reminder(s) sent" in result.output
+    (to, subject, body), = sent
+    assert to == person.email and meeting.title in subject
+    assert f"/meetings/{meeting.id}" in body
