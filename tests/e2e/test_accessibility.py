@@ -30,7 +30,8 @@ def demo(ctx):
     from civic.meetings.models import Meeting
 
     meeting = db.session.scalars(db.select(Meeting).order_by(Meeting.id)).first()
-    public = ["/meetings/", f"/meetings/{meeting.id}", "/matching/", "/", "/processes", "/accessibility", "/login", "/register", "/password/forgot",
+    public = ["/meetings/", f"/meetings/{meeting.id}", "/matching/",
+              "/", "/processes", "/accessibility", "/login", "/register", "/password/forgot",
               *[f"/processes/{p.slug}" for p in processes],
               f"/processes/{proposal.process.slug}/proposals", f"/proposals/{proposal.id}",
               f"/budgets/{budget.id}", f"/cafe/{cafe.join_code}"]
