@@ -34,7 +34,6 @@ from civic.security import no_store
 from civic.spaces.models import Area
 from civic.spaces.services import visible_process_or_404
 from civic.timeutil import utcnow, ward_time
-from civic.uploads import body_limit
 
 bp = Blueprint("meetings", __name__, cli_group="meetings")
 bp.app_template_global("meetings_of_process")(services.of_process)
@@ -187,7 +186,6 @@ def minutes(meeting_id: int):
 
 
 @bp.post("/meetings/<int:meeting_id>/materials")
-@body_limit("MAX_CONTENT_LENGTH")
 def upload_material(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     require("meeting.run", meeting)
