@@ -124,3 +124,19 @@ def test_the_reminder_command_mails_people_with_a_seat(app, make_meeting, make_u
     (to, subject, body), = sent
     assert to == person.email and meeting.title in subject
     assert f"/meetings/{meeting.id}" in body
+
+
+def test_a_material_that_is_not_a_pdf_or_image_is_refused(client, make_meeting):
+    import io
+
+    meeting = make_meeting()
+    login(client, meeting.created_by)
+    refused = client.post(f"/meetings/{meeting.id}/materials", data={
+        "material-title": "資料", "material-file": (io.BytesIO(b"MZ\x90\x00exe"), "a.pdf")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert not meeting.materials
+    done = client.post(f"/meetings/{meeting.id}/materials", data={
+        "material-title": "資料", "material-file": (io.BytesIO(b"%PDF-1.7\n"), "a.pdf")},
+        content_type="multipart/form-data")
+    assert done.status_code == 302
