@@ -298,7 +298,8 @@ CASES = [
     C("meetings.new_for_group", "POST", {AUTHOR, *STAFF_ONLY}, slug="w.group_slug"),
     *[C(f"meetings.{name}", method, STAFF_ONLY, meeting_id="w.meeting") for name, method in (
         ("edit", "GET"), ("edit", "POST"), ("signups", "GET"), ("minutes", "GET"),
-        ("minutes", "POST"), ("upload_material", "POST"), ("cancel_meeting", "POST"))],
+        ("minutes", "POST"), ("upload_material", "POST"), ("cancel_meeting", "GET"),
+        ("cancel_meeting", "POST"))],
     C("meetings.material", "GET", STAFF_ONLY, material_id="w.material"),
     C("meetings.checkin", "GET", STAFF_ONLY, token="w.checkin_token"),
     C("meetings.checkin", "POST", STAFF_ONLY, token="w.checkin_token"),

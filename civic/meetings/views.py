@@ -25,6 +25,7 @@ from civic import mail
 from civic.accounts.permissions import can, require, signed_in
 from civic.accounts.services import personal_data_sections
 from civic.extensions import db, limiter, person_or_address
+from civic.forms import ConfirmForm, confirmation
 from civic.i18n import format_moment
 from civic.meetings import ical, services
 from civic.meetings.forms import KIND_LABELS, MaterialForm, MeetingForm, MinutesForm, SignupForm
@@ -203,13 +204,22 @@ def upload_material(meeting_id: int):
                            material_form=form), 422
 
 
-@bp.post("/meetings/<int:meeting_id>/cancel")
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
 def cancel_meeting(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     require("meeting.run", meeting)
-    if meeting.cancelled_at is None:
-        services.cancel_meeting(meeting, current_user)
-        flash(_("The meeting has been cancelled and everyone signed up has been told."), "success")
+    if meeting.cancelled_at is not None:
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return confirmation(
+            form, back=url_for("meetings.show", meeting_id=meeting.id),
+            heading=_("Cancel the meeting “%(title)s”?", title=meeting.title),
+            consequence=_("Everyone signed up or waiting is told that it will not take place. "
+                          "This cannot be undone."),
+            button=_("Cancel the meeting"))
+    services.cancel_meeting(meeting, current_user)
+    flash(_("The meeting has been cancelled and everyone signed up has been told."), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 

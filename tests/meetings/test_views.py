@@ -140,3 +140,20 @@ def test_a_material_that_is_not_a_pdf_or_image_is_refused(client, make_meeting):
         "material-title": "資料", "material-file": (io.BytesIO(b"%PDF-1.7\n"), "a.pdf")},
         content_type="multipart/form-data")
     assert done.status_code == 302
+
+
+def test_cancelling_a_meeting_asks_first_and_tells_everyone(client, make_meeting, make_user):
+    from civic.notifications.models import Notification
+
+    meeting = make_meeting()
+    person = make_user()
+    services.sign_up(meeting, person)
+    login(client, meeting.created_by)
+    assert client.post(f"/meetings/{meeting.id}/cancel").status_code == 200
+    db.session.expire_all()
+    assert meeting.cancelled_at is None
+    client.post(f"/meetings/{meeting.id}/cancel", data={"confirm": "yes"})
+    db.session.expire_all()
+    assert meeting.cancelled_at is not None
+    assert db.session.scalar(select(Notification.kind).where(
+        Notification.user_id == person.id)) == "meeting_cancelled"
