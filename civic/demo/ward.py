@@ -145,6 +145,11 @@ def load(today) -> dict:
 
     consultations_demo.load(today, people["staff@example.jp"][0],
                             [people[e][0] for e in ("resident@example.jp", "hana@example.jp")])
+    from civic.matching import demo as matching_demo
+    from civic.meetings import demo as meetings_demo
+
+    meetings_demo.load(areas, today, {email: user for email, (user, _home) in people.items()})
+    matching_demo.load(areas, {email: user for email, (user, _home) in people.items()})
 
     return {
         "password": DEMO_PASSWORD,

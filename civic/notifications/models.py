@@ -14,8 +14,11 @@ from civic.timeutil import utcnow
 # 事前相談 message (also for the proposer, when staff write); job: a job I started finished or failed.
 # panel: one was drawn by lot (civic.sortition) for a café or meeting.
 # pubcomment: the answer to a public comment I sent an opinion to is published.
+# Meetings: meeting_promoted (off the waiting list), meeting_reminder, meeting_cancelled.
+# Matching: match_invited, match_accepted (to the group's admins), match_confirmed, match_declined.
 KINDS = ("comment", "reply", "milestone", "answer", "state", "submitted", "consultation", "job",
-         "panel", "pubcomment")
+         "panel", "pubcomment", "meeting_promoted", "meeting_reminder", "meeting_cancelled",
+         "match_invited", "match_accepted", "match_confirmed", "match_declined")
 
 
 class Notification(db.Model):

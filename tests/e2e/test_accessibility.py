@@ -28,17 +28,21 @@ def demo(ctx):
     proposal = db.session.scalars(db.select(Proposal).order_by(Proposal.id)).first()
     budget = db.session.scalars(db.select(Budget).order_by(Budget.id)).first()
     cafe = db.session.scalars(db.select(Cafe).order_by(Cafe.id)).first()
+    from civic.meetings.models import Meeting
     from civic.sortition.models import Lottery
 
     lottery = db.session.scalars(db.select(Lottery).order_by(Lottery.id)).first()
+    meeting = db.session.scalars(db.select(Meeting).order_by(Meeting.id)).first()
     conversation = db.session.scalars(db.select(Conversation).order_by(Conversation.id)).first()
-    public = [f"/lotteries/{lottery.id}", "/reply",
+    public = [f"/lotteries/{lottery.id}", "/reply", "/meetings/", f"/meetings/{meeting.id}",
+              "/matching/",
               "/", "/processes", "/accessibility", "/login", "/register", "/password/forgot",
               *[f"/processes/{p.slug}" for p in processes],
               f"/processes/{proposal.process.slug}/proposals", f"/proposals/{proposal.id}",
               f"/budgets/{budget.id}", f"/cafe/{cafe.join_code}",
               f"/opinions/{conversation.id}", f"/opinions/{conversation.id}/map"]
-    signed_in = ["/", "/verify", "/account", f"/proposals/{proposal.id}", f"/budgets/{budget.id}",
+    signed_in = [f"/meetings/{meeting.id}", "/matching/", "/matching/offer",
+                 "/", "/verify", "/account", f"/proposals/{proposal.id}", f"/budgets/{budget.id}",
                  f"/cafe/{cafe.join_code}"]
     return {"public": public, "signed_in": signed_in, "budget": budget, "proposal": proposal}
 
