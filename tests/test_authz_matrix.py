@@ -266,6 +266,7 @@ CASES = [
     C("api.proposal", "GET", NOBODY, proposal_id="w.hidden_proposal"),
     C("api.proposal_comments", "GET", EVERYONE, proposal_id="w.published"),
     C("api.proposal_comments", "GET", NOBODY, proposal_id="w.hidden_proposal"),
+    C("api.budget_list", "GET", EVERYONE), C("api.budget", "GET", EVERYONE, budget_id="w.budget"),
     C("notifications.index", "GET", SIGNED_IN),
     C("notifications.show", "GET", {AUTHOR}, notification_id="w.notification"),
     C("notifications.open_", "POST", {AUTHOR}, notification_id="w.notification"),

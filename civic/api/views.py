@@ -4,12 +4,16 @@ Every answer reads as a visitor (civic.api.common.visitor), so it is the same fo
 proxies may keep it for a minute; clients revalidate with If-None-Match.
 """
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
-from marshmallow import ValidationError
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from marshmallow import ValidationError, fields, validate
 
-from civic.api import areas, comments, openapi, paging, problems, processes, proposals
+from civic.api import areas, budgets, comments, openapi, paging, problems, processes, proposals
 from civic.api.openapi import documented
+from civic.caching import services as caching
 from civic.extensions import csrf, limiter
+from civic.forms import DB_INT_MAX
+from civic.proposals import views as proposal_views
+from civic.timeutil import ward_today
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 # Per client address (the limiter's default key): programs, not people, call the API.
@@ -30,6 +34,36 @@ def _query(schema):
 
 def _not_found(what: str):
     abort(problems.response(404, "Not Found", f"No {what} with this id is public."))
+
+
+# Answers are kept by the pages' generation mechanism (civic.caching): one per query and ward
+# day (phases open and close by date), until a table it was read from is written. The ETag is
+# the same generations' stamp, so a client's If-None-Match is answered without the body.
+PROPOSAL_TABLES = (*proposal_views.SHOW_TABLES, caching.counts_of("proposal"), "phase",
+                   "proposal_settings")
+COMMENT_TABLES = ("comment", caching.counts_of("comment"), "user", "user_role", "proposal",
+                  "process", "phase")
+MISSING = b""  # cached too: a draft asked for again and again costs no more than a public one
+
+
+def _cached(name: str, key: tuple, depends: tuple[str, ...], compute, what: str = ""):
+    key = (*key, ward_today().isoformat())
+    tag = caching.stamp(f"api.{name}", key, depends)
+
+    def body() -> bytes:
+        value = compute()
+        return MISSING if value is None else current_app.json.dumps(value).encode()
+
+    data = caching.shared(f"api.{name}", key, depends, body)
+    if data == MISSING:
+        _not_found(what)
+    answer = current_app.response_class(data + b"\n", mimetype="application/json")
+    answer.set_etag(tag)
+    return answer
+
+
+def _key(query: dict) -> tuple:
+    return tuple(sorted((name, str(value)) for name, value in query.items()))
 
 
 @bp.after_app_request  # also for what no route matched (a 404, a 405)
@@ -72,14 +106,17 @@ def specification():
 @bp.get("/v1/areas")
 @documented("The ward's areas (地域).", areas.AreaPageSchema, paging.PageQuery)
 def area_list():
-    return jsonify(areas.page(_query(paging.PageQuery())))
+    query = _query(paging.PageQuery())
+    return _cached("areas", _key(query), ("area",), lambda: areas.page(query))
 
 
 @bp.get("/v1/processes")
 @documented("Published participatory processes with their phases.", processes.ProcessPageSchema,
             paging.SinceQuery)
 def process_list():
-    return jsonify(processes.page(_query(paging.SinceQuery())))
+    query = _query(paging.SinceQuery())
+    return _cached("processes", _key(query), ("process", "phase"),
+                   lambda: processes.page(query))
 
 
 @bp.get("/v1/proposals")
@@ -87,16 +124,18 @@ def process_list():
             "reads their publication and answer.", proposals.ProposalPageSchema,
             proposals.ProposalQuery)
 def proposal_list():
-    return jsonify(proposals.page(_query(proposals.ProposalQuery())))
+    query = _query(proposals.ProposalQuery())
+    return _cached("proposals", _key(query), PROPOSAL_TABLES, lambda: proposals.page(query))
 
 
 @bp.get("/v1/proposals/<int:proposal_id>")
 @documented("One public proposal.", proposals.ProposalSchema, path="proposal_id")
 def proposal(proposal_id: int):
-    found = proposals.visible(proposal_id)
-    if found is None:
-        _not_found("proposal")
-    return jsonify(proposals.one(found))
+    def compute():
+        found = proposals.visible(proposal_id)
+        return None if found is None else proposals.one(found)
+
+    return _cached("proposal", (proposal_id,), PROPOSAL_TABLES, compute, "proposal")
 
 
 @bp.get("/v1/proposals/<int:proposal_id>/comments")
@@ -104,6 +143,36 @@ def proposal(proposal_id: int):
             comments.CommentPageSchema, paging.SinceQuery, path="proposal_id")
 def proposal_comments(proposal_id: int):
     query = _query(paging.SinceQuery())
-    if comments.visible_target("proposal", proposal_id) is None:
-        _not_found("proposal")
-    return jsonify(comments.page("proposal", proposal_id, query))
+
+    def compute():
+        if comments.visible_target("proposal", proposal_id) is None:
+            return None
+        return comments.page("proposal", proposal_id, query)
+
+    return _cached("proposal_comments", (proposal_id, *_key(query)), COMMENT_TABLES, compute,
+                   "proposal")
+
+
+class BudgetQuery(paging.PageQuery):
+    process_id = fields.Integer(load_default=None, strict=False,
+                                validate=validate.Range(1, DB_INT_MAX),
+                                metadata={"description": "Only the budgets of this process."})
+
+
+@bp.get("/v1/budgets")
+@documented("Participatory budgets (参加型予算) of published processes with their projects and, "
+            "once published, their results: the rule and each project's score.",
+            budgets.BudgetPageSchema, BudgetQuery)
+def budget_list():
+    query = _query(BudgetQuery())
+    return _cached("budgets", _key(query), budgets.TABLES, lambda: budgets.page(query))
+
+
+@bp.get("/v1/budgets/<int:budget_id>")
+@documented("One participatory budget.", budgets.BudgetSchema, path="budget_id")
+def budget(budget_id: int):
+    def compute():
+        found = budgets.visible(budget_id)
+        return None if found is None else budgets.one(found)
+
+    return _cached("budget", (budget_id,), budgets.TABLES, compute, "budget")

@@ -146,6 +146,19 @@ def fragment(name: str, key: tuple, depends: tuple[str, ...], render: Callable[[
     return _cached(cache, f"{name}:{ui_language()}", key, depends, render)
 
 
+def shared(name: str, key: tuple, depends: tuple[str, ...], compute: Callable[[], object]):
+    """``compute()``'s value for ``key``, the same in every interface language (the API's JSON,
+    open-data files), cached like a fragment until a table in ``depends`` is written."""
+    return _cached(cache, name, key, depends, compute)
+
+
+def stamp(name: str, key: tuple, depends: tuple[str, ...]) -> str:
+    """A short tag that changes exactly when a value cached under ``name``/``key`` would (an
+    ETag: it is known before the value is computed or fetched)."""
+    full_key = f"{name}:{key!r}:{generations(depends)!r}"
+    return hashlib.sha256(full_key.encode()).hexdigest()[:32]
+
+
 def personal(name: str, user_id: int, key: tuple, depends: tuple[str, ...],
              compute: Callable[[], object]):
     """``compute()``'s value for one person, cached like a fragment until a table in ``depends``
