@@ -63,6 +63,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.jobs.views import bp as jobs_bp
     from civic.moderation.views import bp as moderation_bp
     from civic.notifications.views import bp as notifications_bp
+    from civic.opendata.views import bp as opendata_bp
     from civic.opinions.cli import bp as opinions_bp
     from civic.proposals.views import bp as proposals_bp
     from civic.sortition.cli import bp as sortition_bp
@@ -87,6 +88,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(accessibility_bp)
     app.register_blueprint(sortition_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(opendata_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -27,6 +27,14 @@ class Config:
     CIVIC_PROXY_FIX = False
     CIVIC_TIMEZONE = "Asia/Tokyo"
     CIVIC_SITE_NAME = "civic"
+    # Open data (/open-data, the API, the zip): the licence everything public is published under
+    # and the attribution (出典) people are asked to give. A ward sets its own in
+    # instance/config.py; None as attribution: "出典：<CIVIC_SITE_NAME>".
+    CIVIC_OPEN_DATA_LICENCE = "CC BY 4.0"
+    CIVIC_OPEN_DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
+    CIVIC_OPEN_DATA_ATTRIBUTION: str | None = None
+    # Where `flask open-data build` writes the zip the page serves (None: instance/open-data).
+    CIVIC_OPEN_DATA_DIR: str | None = None
 
     # UI languages offered in the switcher, code → name in that language. A code is a catalog
     # under translations/; CIVIC_LANGUAGE_LOCALES maps codes that are no Babel locale to the one

@@ -267,6 +267,13 @@ CASES = [
     C("api.proposal_comments", "GET", EVERYONE, proposal_id="w.published"),
     C("api.proposal_comments", "GET", NOBODY, proposal_id="w.hidden_proposal"),
     C("api.budget_list", "GET", EVERYONE), C("api.budget", "GET", EVERYONE, budget_id="w.budget"),
+    # Open data: public files; the world's budget is still voting (no pabulib file yet) and
+    # no zip has been built in it (tests/opendata builds one).
+    C("opendata.index", "GET", EVERYONE),
+    C("opendata.download", "GET", EVERYONE, name="proposals", fmt="csv"),
+    C("opendata.download", "GET", EVERYONE, name="budget_projects", fmt="json"),
+    C("opendata.pabulib", "GET", NOBODY, budget_id="w.budget"),
+    C("opendata.archive", "GET", NOBODY),
     C("notifications.index", "GET", SIGNED_IN),
     C("notifications.show", "GET", {AUTHOR}, notification_id="w.notification"),
     C("notifications.open_", "POST", {AUTHOR}, notification_id="w.notification"),
