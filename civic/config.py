@@ -33,6 +33,9 @@ class Config:
     CIVIC_OPEN_DATA_LICENCE = "CC BY 4.0"
     CIVIC_OPEN_DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
     CIVIC_OPEN_DATA_ATTRIBUTION: str | None = None
+    # Requests per client address to /api (Flask-Limiter syntax): programs, not people, call it.
+    # A ward may raise it for a known partner's address range or a benchmark.
+    CIVIC_API_RATE_LIMIT = "120 per minute;2000 per hour"
     # Where `flask open-data build` writes the zip the page serves (None: instance/open-data).
     CIVIC_OPEN_DATA_DIR: str | None = None
 

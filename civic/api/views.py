@@ -17,7 +17,7 @@ from civic.timeutil import ward_today
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 # Per client address (the limiter's default key): programs, not people, call the API.
-limiter.limit("120 per minute;2000 per hour")(bp)
+limiter.limit(lambda: current_app.config["CIVIC_API_RATE_LIMIT"])(bp)
 # Nothing here changes anything, and programs calling it hold no form token.
 csrf.exempt(bp)
 DATA = "/api/v1/"
