@@ -85,6 +85,10 @@ class Config:
     # Per-person values (the bell's count, which proposals someone supports) are small but many:
     # they get a cache of their own, so they never push the shared page fragments out.
     CIVIC_PERSONAL_CACHE_THRESHOLD = 5000
+    # The API's answers (one per proposal, list page …) and open-data files: a cache of their
+    # own too, so a program walking 10,000 proposals neither pushes the pages' fragments out
+    # nor its own list pages (~2 kB per proposal: ~30 MB per worker when full).
+    CIVIC_DATA_CACHE_THRESHOLD = 15000
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False  # Retry-After goes on refusals only (errors._http_error)
