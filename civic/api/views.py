@@ -4,8 +4,10 @@ Every answer reads as a visitor (civic.api.common.visitor), so it is the same fo
 proxies may keep it for a minute; clients revalidate with If-None-Match.
 """
 
+import functools
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from civic.api import areas, budgets, comments, openapi, paging, problems, processes, proposals
 from civic.api.openapi import documented
@@ -23,9 +25,15 @@ csrf.exempt(bp)
 DATA = "/api/v1/"
 
 
-def _query(schema):
+@functools.cache
+def _schema(kind: type[Schema]) -> Schema:
+    # Built once: building a marshmallow schema costs more than loading a query with it.
+    return kind()
+
+
+def _query(kind: type[Schema]):
     try:
-        return schema.load(request.args)
+        return _schema(kind).load(request.args)
     except ValidationError as error:
         detail = "; ".join(f"{name}: {' '.join(messages)}"
                            for name, messages in sorted(error.normalized_messages().items()))
@@ -106,7 +114,7 @@ def specification():
 @bp.get("/v1/areas")
 @documented("The ward's areas (地域).", areas.AreaPageSchema, paging.PageQuery)
 def area_list():
-    query = _query(paging.PageQuery())
+    query = _query(paging.PageQuery)
     return _cached("areas", _key(query), ("area",), lambda: areas.page(query))
 
 
@@ -114,7 +122,7 @@ def area_list():
 @documented("Published participatory processes with their phases.", processes.ProcessPageSchema,
             paging.SinceQuery)
 def process_list():
-    query = _query(paging.SinceQuery())
+    query = _query(paging.SinceQuery)
     return _cached("processes", _key(query), ("process", "phase"),
                    lambda: processes.page(query))
 
@@ -124,7 +132,7 @@ def process_list():
             "reads their publication and answer.", proposals.ProposalPageSchema,
             proposals.ProposalQuery)
 def proposal_list():
-    query = _query(proposals.ProposalQuery())
+    query = _query(proposals.ProposalQuery)
     return _cached("proposals", _key(query), PROPOSAL_TABLES, lambda: proposals.page(query))
 
 
@@ -142,7 +150,7 @@ def proposal(proposal_id: int):
 @documented("The comments everyone may read on a public proposal, oldest first.",
             comments.CommentPageSchema, paging.SinceQuery, path="proposal_id")
 def proposal_comments(proposal_id: int):
-    query = _query(paging.SinceQuery())
+    query = _query(paging.SinceQuery)
 
     def compute():
         if comments.visible_target("proposal", proposal_id) is None:
@@ -164,7 +172,7 @@ class BudgetQuery(paging.PageQuery):
             "once published, their results: the rule and each project's score.",
             budgets.BudgetPageSchema, BudgetQuery)
 def budget_list():
-    query = _query(BudgetQuery())
+    query = _query(BudgetQuery)
     return _cached("budgets", _key(query), budgets.TABLES, lambda: budgets.page(query))
 
 
