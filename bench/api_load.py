@@ -14,9 +14,10 @@ per page, and prints p50/p95 latency and requests/s for:
 Answers come from the generation cache (civic.caching) once asked: before measuring, the
 clients walk the list pages (as a program that syncs has); a single proposal asked for the
 first time is read from the database, as most of the random ones here are. The API's
-per-address rate limit, meant for programs on the internet, is raised through CIVIC_API_RATE_LIMIT: every client here shares
-127.0.0.1. Last line: one JSON object with p95_ms (api), ratio_vs_hello (api req/s over
-hello req/s) and errors (answers other than 200, both pages).
+per-address rate limit, meant for programs on the internet, is raised through
+CIVIC_API_RATE_LIMIT: every client here shares 127.0.0.1. Last line: one JSON object with
+p95_ms (api), ratio_vs_hello (api req/s over hello req/s) and errors (answers other than 200,
+every page).
 """
 
 import argparse
