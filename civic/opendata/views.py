@@ -2,7 +2,8 @@
 
 import click
 from flask import Blueprint, abort, current_app, render_template, request, send_file
-from flask_babel import format_decimal
+from babel.units import format_unit
+from flask_babel import get_locale
 
 from civic.extensions import limiter
 from civic.opendata import registry, services
@@ -13,8 +14,11 @@ DOWNLOADS = "30 per minute;300 per hour"
 PUBLIC_FILE = "public, max-age=300"
 
 
-def _megabytes(size: int) -> str:
-    return format_decimal(round(size / 1_000_000, 1), format="#,##0.0")
+def _size(size: int) -> str:
+    """12.3 KB, 4.5 MB, written as the interface language writes them."""
+    value, unit = ((size / 1_000_000, "digital-megabyte") if size >= 1_000_000
+                   else (max(size / 1000, 0.1), "digital-kilobyte"))
+    return format_unit(round(value, 1), unit, length="short", locale=get_locale())
 
 
 @bp.get("/open-data")
@@ -23,7 +27,7 @@ def index():
     return render_template(
         "opendata/index.html", datasets=registry.datasets(), terms=services.licence(),
         last_update=services.last_update, budgets=services.published_budgets(),
-        archive=archive, archive_size=_megabytes(archive[1]) if archive else None)
+        archive=archive, archive_size=_size(archive[1]) if archive else None)
 
 
 @bp.get("/open-data/<name>.<fmt>")
