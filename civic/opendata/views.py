@@ -1,8 +1,8 @@
 """/open-data: the datasets with their licence and data dictionary, their files, and the zip."""
 
 import click
-from flask import Blueprint, abort, current_app, render_template, request, send_file
 from babel.units import format_unit
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_babel import get_locale
 
 from civic.extensions import limiter
