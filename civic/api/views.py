@@ -16,6 +16,7 @@ from civic.extensions import csrf, limiter
 from civic.forms import DB_INT_MAX
 from civic.proposals import views as proposal_views
 from civic.timeutil import ward_today
+from civic.transactions import read_only
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 # Per client address (the limiter's default key): programs, not people, call the API.
@@ -100,6 +101,7 @@ def _not_modified(response) -> None:
 
 
 @bp.get("")
+@read_only
 def reference():
     # The curl examples name the public address (CIVIC_BASE_URL), never a Host header.
     return render_template("api/reference.html",
@@ -107,11 +109,13 @@ def reference():
 
 
 @bp.get("/v1/openapi.json")
+@read_only
 def specification():
     return jsonify(openapi.spec())
 
 
 @bp.get("/v1/areas")
+@read_only
 @documented("The ward's areas (地域).", areas.AreaPageSchema, paging.PageQuery)
 def area_list():
     query = _query(paging.PageQuery)
@@ -119,6 +123,7 @@ def area_list():
 
 
 @bp.get("/v1/processes")
+@read_only
 @documented("Published participatory processes with their phases.", processes.ProcessPageSchema,
             paging.SinceQuery)
 def process_list():
@@ -128,6 +133,7 @@ def process_list():
 
 
 @bp.get("/v1/proposals")
+@read_only
 @documented("Public proposals with their answer, counts and progress updates; updated_since "
             "reads their publication and answer.", proposals.ProposalPageSchema,
             proposals.ProposalQuery)
@@ -137,6 +143,7 @@ def proposal_list():
 
 
 @bp.get("/v1/proposals/<int:proposal_id>")
+@read_only
 @documented("One public proposal.", proposals.ProposalSchema, path="proposal_id")
 def proposal(proposal_id: int):
     def compute():
@@ -147,6 +154,7 @@ def proposal(proposal_id: int):
 
 
 @bp.get("/v1/proposals/<int:proposal_id>/comments")
+@read_only
 @documented("The comments everyone may read on a public proposal, oldest first.",
             comments.CommentPageSchema, paging.SinceQuery, path="proposal_id")
 def proposal_comments(proposal_id: int):
@@ -168,6 +176,7 @@ class BudgetQuery(paging.PageQuery):
 
 
 @bp.get("/v1/budgets")
+@read_only
 @documented("Participatory budgets (参加型予算) of published processes with their projects and, "
             "once published, their results: the rule and each project's score.",
             budgets.BudgetPageSchema, BudgetQuery)
@@ -177,6 +186,7 @@ def budget_list():
 
 
 @bp.get("/v1/budgets/<int:budget_id>")
+@read_only
 @documented("One participatory budget.", budgets.BudgetSchema, path="budget_id")
 def budget(budget_id: int):
     def compute():

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 
 from civic.extensions import limiter
 from civic.opendata import registry, services
+from civic.transactions import read_only
 
 bp = Blueprint("opendata", __name__, cli_group="open-data")
 # Files of thousands of rows: a program may fetch them all, not hammer them.
@@ -22,6 +23,7 @@ def _size(size: int) -> str:
 
 
 @bp.get("/open-data")
+@read_only
 def index():
     archive = services.archive_info()
     return render_template(
@@ -31,6 +33,7 @@ def index():
 
 
 @bp.get("/open-data/<name>.<fmt>")
+@read_only
 @limiter.limit(DOWNLOADS)
 def download(name: str, fmt: str):
     dataset = registry.get(name)
@@ -43,6 +46,7 @@ def download(name: str, fmt: str):
 
 
 @bp.get("/open-data/budgets/<int:budget_id>.pb")
+@read_only
 @limiter.limit(DOWNLOADS)
 def pabulib(budget_id: int):
     text = services.pabulib_text(budget_id)
@@ -52,6 +56,7 @@ def pabulib(budget_id: int):
 
 
 @bp.get(f"/open-data/{services.ARCHIVE}")
+@read_only
 @limiter.limit(DOWNLOADS)
 def archive():
     if services.archive_info() is None:
