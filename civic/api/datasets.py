@@ -5,8 +5,8 @@ from collections.abc import Callable, Iterator
 
 from flask_babel import lazy_gettext as _l
 
-from civic.api import areas, budgets, paging, processes, proposals
-from civic.api.views import PROPOSAL_TABLES
+from civic.api import areas, budgets, comments, paging, processes, proposals
+from civic.api.views import COMMENT_TABLES, PROPOSAL_TABLES
 from civic.opendata.registry import Column, Dataset, register
 
 
@@ -97,6 +97,25 @@ register(Dataset(
              Column("self_evaluation", "string", "自己評価", "Self-evaluation"),
              Column("created_at", "datetime", "報告日時", "Reported at")),
     rows=_progress_updates, depends=PROPOSAL_TABLES, api="api.proposal_list"))
+
+register(Dataset(
+    name="comments", title=_l("Comments on proposals"),
+    description=_l("The comments everyone may read on public proposals, by public display name."),
+    columns=(ID, Column("proposal_id", "integer", "提案のID", "Identifier of the proposal"),
+             Column("parent_id", "integer", "返信先のコメントID", "Comment it replies to"),
+             Column("depth", "integer", "返信の深さ（0：最上位）", "Reply depth (0: top level)"),
+             Column("stance", "string", "立場（for：賛成、against：反対、neutral：中立）",
+                    "Stance (for, against, neutral)"),
+             Column("body", "string", "本文", "Text"),
+             Column("language", "string", "本文の言語", "Language of the text"),
+             Column("created_at", "datetime", "投稿日時", "Posted at"),
+             Column("edited_at", "datetime", "編集日時", "Edited at"),
+             Column("up_count", "integer", "「賛成」の数", "Agree votes"),
+             Column("down_count", "integer", "「反対」の数", "Disagree votes"),
+             Column("author", "string", "投稿者の表示名（退会者は空欄）",
+                    "Author's public display name (empty: deleted account)")),
+    rows=lambda: walk(comments.public_page), depends=COMMENT_TABLES,
+    api="api.proposal_list"))
 
 register(Dataset(
     name="budgets", title=_l("Participatory budgets"),

@@ -37,6 +37,17 @@ def test_json_matches_the_api(client, world):
     assert [c["name"] for c in data["columns"]][:3] == ["id", "process_id", "area_id"]
 
 
+def test_comments_dataset_holds_only_what_the_api_shows(client, world):
+    from civic.timeutil import utcnow
+    from tests.api.conftest import comment_on
+
+    comment_on(world.published, world.author, "隠されたコメントの秘密", hidden_at=utcnow(),
+               hidden_reason="不適切な内容")
+    rows = client.get("/open-data/comments.json").json["rows"]
+    assert [(r["proposal_id"], r["body"], r["author"]) for r in rows] == [
+        (world.published.id, "賛成です。ベンチがほしい。", "花子")]
+
+
 def test_unknown_dataset_or_format_is_not_found(client, world):
     assert client.get("/open-data/users.csv").status_code == 404
     assert client.get("/open-data/proposals.xlsx").status_code == 404
