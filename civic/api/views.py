@@ -24,6 +24,7 @@ limiter.limit(lambda: current_app.config["CIVIC_API_RATE_LIMIT"])(bp)
 # Nothing here changes anything, and programs calling it hold no form token.
 csrf.exempt(bp)
 DATA = "/api/v1/"
+PUBLIC = "public, max-age=60"
 
 
 @functools.cache
@@ -58,6 +59,12 @@ MISSING = b""  # cached too: a draft asked for again and again costs no more tha
 def _cached(name: str, key: tuple, depends: tuple[str, ...], compute, what: str = ""):
     key = (*key, ward_today().isoformat())
     tag = caching.stamp(f"api.{name}", key, depends)
+    for sent in request.if_none_match.as_set():
+        if sent.split(":", 1)[0] == tag:  # the client has it (see _not_modified): no body
+            unchanged = current_app.response_class(status=304)
+            unchanged.set_etag(sent)
+            unchanged.headers["Cache-Control"] = PUBLIC
+            return unchanged
 
     def body() -> bytes:
         value = compute()
@@ -82,7 +89,7 @@ def _public_answer(response):
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "GET"
     if request.method == "GET" and response.status_code == 200:
-        response.headers["Cache-Control"] = "public, max-age=60"
+        response.headers["Cache-Control"] = PUBLIC
         response.add_etag()
         _not_modified(response)
     return response

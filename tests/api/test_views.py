@@ -183,7 +183,8 @@ def test_answers_are_cached_by_generation_and_tagged_with_it(client, world):
     first = client.get(f"/api/v1/proposals/{world.published.id}")
     again = client.get(f"/api/v1/proposals/{world.published.id}",
                        headers={"If-None-Match": first.headers["ETag"]})
-    assert again.status_code == 304
+    assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Cache-Control"] == "public, max-age=60" and again.data == b""
     # A support counted elsewhere (a counters-only UPDATE) advances the generation: a new tag
     # and the new count, not the cached answer.
     db.session.execute(caching.counters_only(
