@@ -60,6 +60,8 @@ def test_pabulib_only_once_results_are_published(client, budgets):
     text = client.get(f"/open-data/budgets/{budgets.published.id}.pb").get_data(as_text=True)
     assert text.startswith("META") and "VOTES" in text
     assert "voter-secret" not in text
+    page = client.get(f"/budgets/{budgets.published.id}/results").get_data(as_text=True)
+    assert f"/open-data/budgets/{budgets.published.id}.pb" in page
 
 
 def test_build_writes_the_zip_that_the_page_serves(app, client, world, budgets):
