@@ -267,12 +267,12 @@ CASES = [
     C("api.proposal_comments", "GET", EVERYONE, proposal_id="w.published"),
     C("api.proposal_comments", "GET", NOBODY, proposal_id="w.hidden_proposal"),
     C("api.budget_list", "GET", EVERYONE), C("api.budget", "GET", EVERYONE, budget_id="w.budget"),
-    # Open data: public files; the world's budget is still voting (no pabulib file yet) and
-    # no zip has been built in it (tests/opendata builds one).
+    # Open data: public files; the world's budget has published results (its pabulib file is
+    # public) and no zip has been built in it (tests/opendata builds one).
     C("opendata.index", "GET", EVERYONE),
     C("opendata.download", "GET", EVERYONE, name="proposals", fmt="csv"),
     C("opendata.download", "GET", EVERYONE, name="budget_projects", fmt="json"),
-    C("opendata.pabulib", "GET", NOBODY, budget_id="w.budget"),
+    C("opendata.pabulib", "GET", EVERYONE, budget_id="w.budget"),
     C("opendata.archive", "GET", NOBODY),
     C("notifications.index", "GET", SIGNED_IN),
     C("notifications.show", "GET", {AUTHOR}, notification_id="w.notification"),
@@ -451,6 +451,9 @@ def extend_world(w, users, process) -> None:
     from civic.timeutil import ward_today
 
     services.add_project(budget, users[AUTHOR], project.id, ward_today())
+    # Counted, as the job does once results are due (the process's phase has them open): the
+    # results page and the open-data pabulib file show it to everyone.
+    services.count(budget.id)
 
 
 # Running the matrix ------------------------------------------------------------------------------
