@@ -67,6 +67,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.meetings.views import bp as meetings_bp
     from civic.moderation.views import bp as moderation_bp
     from civic.notifications.views import bp as notifications_bp
+    from civic.opendata.views import bp as opendata_bp
     from civic.opinions.views import bp as opinions_bp
     from civic.places.views import bp as places_bp
     from civic.proposals.views import bp as proposals_bp
@@ -101,6 +102,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(consultations_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(opendata_bp)
 
     @app.get("/healthz")
     def healthz():

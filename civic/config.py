@@ -27,6 +27,17 @@ class Config:
     CIVIC_PROXY_FIX = False
     CIVIC_TIMEZONE = "Asia/Tokyo"
     CIVIC_SITE_NAME = "civic"
+    # Open data (/open-data, the API, the zip): the licence everything public is published under
+    # and the attribution (出典) people are asked to give. A ward sets its own in
+    # instance/config.py; None as attribution: "出典：<CIVIC_SITE_NAME>".
+    CIVIC_OPEN_DATA_LICENCE = "CC BY 4.0"
+    CIVIC_OPEN_DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
+    CIVIC_OPEN_DATA_ATTRIBUTION: str | None = None
+    # Requests per client address to /api (Flask-Limiter syntax): programs, not people, call it.
+    # A ward may raise it for a known partner's address range or a benchmark.
+    CIVIC_API_RATE_LIMIT = "120 per minute;2000 per hour"
+    # Where `flask open-data build` writes the zip the page serves (None: instance/open-data).
+    CIVIC_OPEN_DATA_DIR: str | None = None
 
     # UI languages offered in the switcher, code → name in that language. A code is a catalog
     # under translations/; CIVIC_LANGUAGE_LOCALES maps codes that are no Babel locale to the one
@@ -81,6 +92,10 @@ class Config:
     # Per-person values (the bell's count, which proposals someone supports) are small but many:
     # they get a cache of their own, so they never push the shared page fragments out.
     CIVIC_PERSONAL_CACHE_THRESHOLD = 5000
+    # The API's answers (one per proposal, list page …) and open-data files: a cache of their
+    # own too, so a program walking 10,000 proposals neither pushes the pages' fragments out
+    # nor its own list pages (~2 kB per proposal: ~30 MB per worker when full).
+    CIVIC_DATA_CACHE_THRESHOLD = 15000
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False  # Retry-After goes on refusals only (errors._http_error)

@@ -80,6 +80,7 @@ babel = Babel()
 compress = Compress()
 cache = Cache()  # fragments of busy pages, see civic.caching
 personal_cache = Cache()  # small per-person values (counts, ids), see civic.caching
+data_cache = Cache()  # the API's answers and open-data files, see civic.caching.shared
 limiter = Limiter(key_func=get_remote_address)
 
 

@@ -337,6 +337,14 @@ CASES = [
     C("api.proposal", "GET", NOBODY, proposal_id="w.hidden_proposal"),
     C("api.proposal_comments", "GET", EVERYONE, proposal_id="w.published"),
     C("api.proposal_comments", "GET", NOBODY, proposal_id="w.hidden_proposal"),
+    C("api.budget_list", "GET", EVERYONE), C("api.budget", "GET", EVERYONE, budget_id="w.budget"),
+    # Open data: public files; the world's budget has published results (its pabulib file is
+    # public) and no zip has been built in it (tests/opendata builds one).
+    C("opendata.index", "GET", EVERYONE),
+    C("opendata.download", "GET", EVERYONE, name="proposals", fmt="csv"),
+    C("opendata.download", "GET", EVERYONE, name="budget_projects", fmt="json"),
+    C("opendata.pabulib", "GET", EVERYONE, budget_id="w.budget"),
+    C("opendata.archive", "GET", NOBODY),
     C("notifications.index", "GET", SIGNED_IN),
     C("notifications.show", "GET", {AUTHOR}, notification_id="w.notification"),
     C("notifications.open_", "POST", {AUTHOR}, notification_id="w.notification"),
@@ -730,6 +738,9 @@ def extend_world(w, users, process) -> None:
     from civic.timeutil import ward_today
 
     services.add_project(budget, users[AUTHOR], project.id, ward_today())
+    # Counted, as the job does once results are due (the process's phase has them open): the
+    # results page and the open-data pabulib file show it to everyone.
+    services.count(budget.id)
 
 
 def _meetings_world(w, users, process, Group, meetings, matching) -> None:

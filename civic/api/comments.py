@@ -42,3 +42,18 @@ def page(target_type: str, target_id: int, query: dict) -> dict:
     if (moment := paging.since(query)) is not None:
         statement = statement.where(or_(Comment.created_at >= moment, Comment.edited_at >= moment))
     return CommentPageSchema().dump(paging.page(statement, Comment.id, query))
+
+
+def public_page(query: dict) -> dict:
+    """Every comment everyone may read on every public proposal (the open-data dataset): the
+    same rules as ``page``, the proposals' list rule standing in for one proposal's."""
+    from civic.proposals import services as proposals
+    from civic.proposals.models import Proposal
+
+    statement = select(Comment).where(
+        Comment.target_type == "proposal", *comments.shown_publicly(),
+        Comment.target_id.in_(select(Proposal.id).where(proposals.visible_anywhere(None))))
+    found = paging.page(statement, Comment.id, query)
+    schema = CommentSchema()
+    return {"items": [{**schema.dump(c), "proposal_id": c.target_id} for c in found.items],
+            "next_cursor": found.next_cursor}

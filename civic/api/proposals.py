@@ -6,6 +6,7 @@ Which proposals those are is the proposals package's rule (``visible_anywhere`` 
 
 from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from civic.accounts.permissions import can
 from civic.api import paging
@@ -15,6 +16,7 @@ from civic.forms import DB_INT_MAX
 from civic.proposals import lifecycle
 from civic.proposals import services as proposals
 from civic.proposals.models import UPDATE_KINDS, ProgressUpdate, Proposal
+from civic.spaces.models import Process
 
 
 class ProposalQuery(paging.SinceQuery):
@@ -97,7 +99,12 @@ def page(query: dict) -> dict:
 
 def visible(proposal_id: int) -> Proposal | None:
     """The proposal if everyone may see it, else None (a draft is as absent as a missing one)."""
-    proposal = db.session.get(Proposal, proposal_id)
+    # One query for what the rule and the answer read (its process, author and area); the
+    # process's phases (loaded with it by default) are asked by neither.
+    proposal = db.session.scalars(
+        select(Proposal).where(Proposal.id == proposal_id)
+        .options(joinedload(Proposal.process).lazyload(Process.phases),
+                 *proposals.card_options())).first()
     if proposal is None or not can("proposal.view", proposal, user=visitor()):
         return None
     return proposal

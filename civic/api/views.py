@@ -4,24 +4,38 @@ Every answer reads as a visitor (civic.api.common.visitor), so it is the same fo
 proxies may keep it for a minute; clients revalidate with If-None-Match.
 """
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
-from marshmallow import ValidationError
+import functools
 
-from civic.api import areas, comments, openapi, paging, problems, processes, proposals
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from marshmallow import Schema, ValidationError, fields, validate
+
+from civic.api import areas, budgets, comments, openapi, paging, problems, processes, proposals
 from civic.api.openapi import documented
+from civic.caching import services as caching
 from civic.extensions import csrf, limiter
+from civic.forms import DB_INT_MAX
+from civic.proposals import views as proposal_views
+from civic.timeutil import ward_today
+from civic.transactions import read_only
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 # Per client address (the limiter's default key): programs, not people, call the API.
-limiter.limit("120 per minute;2000 per hour")(bp)
+limiter.limit(lambda: current_app.config["CIVIC_API_RATE_LIMIT"])(bp)
 # Nothing here changes anything, and programs calling it hold no form token.
 csrf.exempt(bp)
 DATA = "/api/v1/"
+PUBLIC = "public, max-age=60"
 
 
-def _query(schema):
+@functools.cache
+def _schema(kind: type[Schema]) -> Schema:
+    # Built once: building a marshmallow schema costs more than loading a query with it.
+    return kind()
+
+
+def _query(kind: type[Schema]):
     try:
-        return schema.load(request.args)
+        return _schema(kind).load(request.args)
     except ValidationError as error:
         detail = "; ".join(f"{name}: {' '.join(messages)}"
                            for name, messages in sorted(error.normalized_messages().items()))
@@ -32,6 +46,42 @@ def _not_found(what: str):
     abort(problems.response(404, "Not Found", f"No {what} with this id is public."))
 
 
+# Answers are kept by the pages' generation mechanism (civic.caching): one per query and ward
+# day (phases open and close by date), until a table it was read from is written. The ETag is
+# the same generations' stamp, so a client's If-None-Match is answered without the body.
+PROPOSAL_TABLES = (*proposal_views.SHOW_TABLES, caching.counts_of("proposal"), "phase",
+                   "proposal_settings")
+COMMENT_TABLES = ("comment", caching.counts_of("comment"), "user", "user_role", "proposal",
+                  "process", "phase")
+MISSING = b""  # cached too: a draft asked for again and again costs no more than a public one
+
+
+def _cached(name: str, key: tuple, depends: tuple[str, ...], compute, what: str = ""):
+    key = (*key, ward_today().isoformat())
+    tag = caching.stamp(f"api.{name}", key, depends)
+    for sent in request.if_none_match.as_set():
+        if sent.split(":", 1)[0] == tag:  # the client has it (see _not_modified): no body
+            unchanged = current_app.response_class(status=304)
+            unchanged.set_etag(sent)
+            unchanged.headers["Cache-Control"] = PUBLIC
+            return unchanged
+
+    def body() -> bytes:
+        value = compute()
+        return MISSING if value is None else current_app.json.dumps(value).encode()
+
+    data = caching.shared(f"api.{name}", key, depends, body)
+    if data == MISSING:
+        _not_found(what)
+    answer = current_app.response_class(data + b"\n", mimetype="application/json")
+    answer.set_etag(tag)
+    return answer
+
+
+def _key(query: dict) -> tuple:
+    return tuple(sorted((name, str(value)) for name, value in query.items()))
+
+
 @bp.after_app_request  # also for what no route matched (a 404, a 405)
 def _public_answer(response):
     if not request.path.startswith(DATA):
@@ -39,7 +89,7 @@ def _public_answer(response):
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "GET"
     if request.method == "GET" and response.status_code == 200:
-        response.headers["Cache-Control"] = "public, max-age=60"
+        response.headers["Cache-Control"] = PUBLIC
         response.add_etag()
         _not_modified(response)
     return response
@@ -58,6 +108,7 @@ def _not_modified(response) -> None:
 
 
 @bp.get("")
+@read_only
 def reference():
     # The curl examples name the public address (CIVIC_BASE_URL), never a Host header.
     return render_template("api/reference.html",
@@ -65,45 +116,88 @@ def reference():
 
 
 @bp.get("/v1/openapi.json")
+@read_only
 def specification():
     return jsonify(openapi.spec())
 
 
 @bp.get("/v1/areas")
+@read_only
 @documented("The ward's areas (地域).", areas.AreaPageSchema, paging.PageQuery)
 def area_list():
-    return jsonify(areas.page(_query(paging.PageQuery())))
+    query = _query(paging.PageQuery)
+    return _cached("areas", _key(query), ("area",), lambda: areas.page(query))
 
 
 @bp.get("/v1/processes")
+@read_only
 @documented("Published participatory processes with their phases.", processes.ProcessPageSchema,
             paging.SinceQuery)
 def process_list():
-    return jsonify(processes.page(_query(paging.SinceQuery())))
+    query = _query(paging.SinceQuery)
+    return _cached("processes", _key(query), ("process", "phase"),
+                   lambda: processes.page(query))
 
 
 @bp.get("/v1/proposals")
+@read_only
 @documented("Public proposals with their answer, counts and progress updates; updated_since "
             "reads their publication and answer.", proposals.ProposalPageSchema,
             proposals.ProposalQuery)
 def proposal_list():
-    return jsonify(proposals.page(_query(proposals.ProposalQuery())))
+    query = _query(proposals.ProposalQuery)
+    return _cached("proposals", _key(query), PROPOSAL_TABLES, lambda: proposals.page(query))
 
 
 @bp.get("/v1/proposals/<int:proposal_id>")
+@read_only
 @documented("One public proposal.", proposals.ProposalSchema, path="proposal_id")
 def proposal(proposal_id: int):
-    found = proposals.visible(proposal_id)
-    if found is None:
-        _not_found("proposal")
-    return jsonify(proposals.one(found))
+    def compute():
+        found = proposals.visible(proposal_id)
+        return None if found is None else proposals.one(found)
+
+    return _cached("proposal", (proposal_id,), PROPOSAL_TABLES, compute, "proposal")
 
 
 @bp.get("/v1/proposals/<int:proposal_id>/comments")
+@read_only
 @documented("The comments everyone may read on a public proposal, oldest first.",
             comments.CommentPageSchema, paging.SinceQuery, path="proposal_id")
 def proposal_comments(proposal_id: int):
-    query = _query(paging.SinceQuery())
-    if comments.visible_target("proposal", proposal_id) is None:
-        _not_found("proposal")
-    return jsonify(comments.page("proposal", proposal_id, query))
+    query = _query(paging.SinceQuery)
+
+    def compute():
+        if comments.visible_target("proposal", proposal_id) is None:
+            return None
+        return comments.page("proposal", proposal_id, query)
+
+    return _cached("proposal_comments", (proposal_id, *_key(query)), COMMENT_TABLES, compute,
+                   "proposal")
+
+
+class BudgetQuery(paging.PageQuery):
+    process_id = fields.Integer(load_default=None, strict=False,
+                                validate=validate.Range(1, DB_INT_MAX),
+                                metadata={"description": "Only the budgets of this process."})
+
+
+@bp.get("/v1/budgets")
+@read_only
+@documented("Participatory budgets (参加型予算) of published processes with their projects and, "
+            "once published, their results: the rule and each project's score.",
+            budgets.BudgetPageSchema, BudgetQuery)
+def budget_list():
+    query = _query(BudgetQuery)
+    return _cached("budgets", _key(query), budgets.TABLES, lambda: budgets.page(query))
+
+
+@bp.get("/v1/budgets/<int:budget_id>")
+@read_only
+@documented("One participatory budget.", budgets.BudgetSchema, path="budget_id")
+def budget(budget_id: int):
+    def compute():
+        found = budgets.visible(budget_id)
+        return None if found is None else budgets.one(found)
+
+    return _cached("budget", (budget_id,), budgets.TABLES, compute, "budget")

@@ -28,7 +28,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from civic.caching.models import CacheGeneration
-from civic.extensions import cache, db, insert_for, personal_cache
+from civic.extensions import cache, data_cache, db, insert_for, personal_cache
 from civic.i18n import ui_language
 
 _WRITTEN = "civic.written_tables"
@@ -40,6 +40,10 @@ def init_app(app) -> None:
         "CACHE_TYPE": app.config["CACHE_TYPE"], "CACHE_DEFAULT_TIMEOUT":
         app.config["CACHE_DEFAULT_TIMEOUT"],
         "CACHE_THRESHOLD": app.config["CIVIC_PERSONAL_CACHE_THRESHOLD"]})
+    data_cache.init_app(app, config={
+        "CACHE_TYPE": app.config["CACHE_TYPE"], "CACHE_DEFAULT_TIMEOUT":
+        app.config["CACHE_DEFAULT_TIMEOUT"],
+        "CACHE_THRESHOLD": app.config["CIVIC_DATA_CACHE_THRESHOLD"]})
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _do_orm_execute)
@@ -144,6 +148,20 @@ def fragment(name: str, key: tuple, depends: tuple[str, ...], render: Callable[[
     and the data, which are added here.
     """
     return _cached(cache, f"{name}:{ui_language()}", key, depends, render)
+
+
+def shared(name: str, key: tuple, depends: tuple[str, ...], compute: Callable[[], object]):
+    """``compute()``'s value for ``key``, the same in every interface language (the API's JSON,
+    open-data files), cached like a fragment until a table in ``depends`` is written; in a
+    cache of their own, so they never push the pages' fragments out."""
+    return _cached(data_cache, name, key, depends, compute)
+
+
+def stamp(name: str, key: tuple, depends: tuple[str, ...]) -> str:
+    """A short tag that changes exactly when a value cached under ``name``/``key`` would (an
+    ETag: it is known before the value is computed or fetched)."""
+    full_key = f"{name}:{key!r}:{generations(depends)!r}"
+    return hashlib.sha256(full_key.encode()).hexdigest()[:32]
 
 
 def personal(name: str, user_id: int, key: tuple, depends: tuple[str, ...],

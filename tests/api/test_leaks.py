@@ -9,7 +9,8 @@ from tests.api.conftest import comment_on
 
 SECRETS = ("hanako.secret@example.jp", "staff.secret@example.jp", "下書きの秘密", "相談中の秘密",
            "非公開プロセスの秘密", "隠された提案の秘密", "隠されたコメントの秘密",
-           "削除されたコメントの秘密", "不適切な内容", "提出済みの秘密", "退会者の名前")
+           "削除されたコメントの秘密", "不適切な内容", "提出済みの秘密", "退会者の名前",
+           "非公開予算の秘密", "voter-secret")
 
 
 def _walk(client, url):
@@ -24,7 +25,8 @@ def _walk(client, url):
             return texts
 
 
-def test_no_private_data_on_any_endpoint(client, world, make_user, make_process, make_proposal):
+def test_no_private_data_on_any_endpoint(client, world, budgets, make_user, make_process,
+                                         make_proposal):
     staff = make_user(email="staff.secret@example.jp", roles=("staff",), name="職員")
     batch, codes = accounts.issue_codes(world.area, 3, "letter", 30, staff)
     accounts.redeem_code(make_user(email="newcomer.secret@example.jp"), codes[0])
@@ -47,9 +49,14 @@ def test_no_private_data_on_any_endpoint(client, world, make_user, make_process,
     proposal_ids = [p["id"] for page in _walk(client, "/api/v1/proposals")
                     for p in json.loads(page)["items"]]
     assert sorted(proposal_ids) == sorted([world.published.id, world.accepted.id])
-    urls = ["/api/v1/areas", "/api/v1/processes", "/api/v1/proposals", "/api/v1/openapi.json"]
+    urls = ["/api/v1/areas", "/api/v1/processes", "/api/v1/proposals", "/api/v1/openapi.json",
+            "/api/v1/budgets"]
     for proposal_id in proposal_ids:
         urls += [f"/api/v1/proposals/{proposal_id}", f"/api/v1/proposals/{proposal_id}/comments"]
+    budget_ids = [b["id"] for page in _walk(client, "/api/v1/budgets")
+                  for b in json.loads(page)["items"]]
+    assert sorted(budget_ids) == sorted([budgets.published.id, budgets.voting.id])
+    urls += [f"/api/v1/budgets/{budget_id}" for budget_id in budget_ids]
     everything = "\n".join(text for url in urls for text in _walk(client, url))
 
     assert "賛成です。ベンチがほしい。" in everything and "退会した人のコメント" in everything

@@ -173,3 +173,24 @@ def test_reference_page_lists_the_endpoints_in_the_visitors_language(client):
     page = client.get("/api?lang=en").get_data(as_text=True)
     assert "Public API" in page and "/api/v1/openapi.json" in page
     assert "curl &#39;http://localhost/api/v1/proposals?process_id=1&amp;limit=100&#39;" in page
+
+
+def test_answers_are_cached_by_generation_and_tagged_with_it(client, world):
+    from sqlalchemy import update
+
+    from civic.caching import services as caching
+
+    first = client.get(f"/api/v1/proposals/{world.published.id}")
+    again = client.get(f"/api/v1/proposals/{world.published.id}",
+                       headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Cache-Control"] == "public, max-age=60" and again.data == b""
+    # A support counted elsewhere (a counters-only UPDATE) advances the generation: a new tag
+    # and the new count, not the cached answer.
+    db.session.execute(caching.counters_only(
+        update(Proposal).where(Proposal.id == world.published.id).values(support_count=9)))
+    db.session.commit()
+    changed = client.get(f"/api/v1/proposals/{world.published.id}",
+                         headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.json["support_count"] == 9
+    assert changed.headers["ETag"] != first.headers["ETag"]
