@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -151,13 +152,14 @@ def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
     return next((c for c in columns if normalise(c) in wanted), None)
 
 
-def read_rows(columns: list[str], rows: list[dict[str, str]],
-              first_line: int = 2) -> list[FactRow]:
+def read_rows(columns: list[str], rows: list[dict[str, str]], first_line: int = 2,
+              is_known: Callable[[str, str], bool] | None = None) -> list[FactRow]:
     """The facts of a table read by ``civic.insights.csvio.read_csv`` (header on line 1).
 
     Raises :class:`FactsError` with every problem found. Empty cells are left out (a ward that
     does not publish a figure for an area). ``ageing_rate`` is worked out from ``elderly`` and
-    ``population`` when the file does not give it.
+    ``population`` when the file does not give it. ``is_known(name, code)`` says whether an
+    area exists; rows of unknown areas are problems too.
     """
     problems: list[tuple[int | None, str, dict]] = []
     name_col, code_col = _find(columns, AREA_NAME), _find(columns, AREA_CODE)
@@ -190,6 +192,8 @@ def read_rows(columns: list[str], rows: list[dict[str, str]],
         year = parse_year(raw_year)
         if not name and not code:
             problems.append((line, "no_area", {}))
+        elif is_known is not None and not is_known(name, code):
+            problems.append((line, "unknown_area", {"area": code or name}))
         if year is None:
             problems.append((line, "bad_year", {"value": raw_year[:40]}))
         as_of = None

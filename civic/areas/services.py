@@ -51,17 +51,19 @@ def import_facts(data: bytes, *, source: str, as_of: date | None, actor,
     Raises ``csvio.CsvImportError`` (the file cannot be read) or ``facts.FactsError`` (every
     wrong row, unknown areas included); the session is left untouched then.
     """
-    table = csvio.read_csv(data)
-    rows = fact_rules.read_rows(table.columns, table.rows)
     by_code = {_fold(a.slug): a for a in db.session.scalars(select(Area))}
     by_name = {_fold(a.name): a for a in by_code.values()}
-    problems, matched = [], []
-    for row in rows:
-        area = (by_code.get(_fold(row.area_code)) if row.area_code else None) or (
-            by_name.get(_fold(row.area_name)) if row.area_name else None)
-        if area is None:
-            problems.append((row.line, "unknown_area", {"area": row.area_code or row.area_name}))
-        matched.append((row, area))
+
+    def find(name: str, code: str) -> Area | None:
+        # Wards mix them up: either column may hold the name or the code.
+        return next((found for value in (code, name) if value
+                     for found in (by_code.get(_fold(value)), by_name.get(_fold(value)))
+                     if found is not None), None)
+
+    table = csvio.read_csv(data)
+    rows = fact_rules.read_rows(table.columns, table.rows,
+                                is_known=lambda name, code: find(name, code) is not None)
+    problems, matched = [], [(row, find(row.area_name, row.area_code)) for row in rows]
     seen = set()
     for row, area in matched:  # a name in one row and the code in another are the same area
         if area is not None:
