@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 import civic.areas.permissions  # noqa: F401  (declares the rules)
-from civic.accounts.permissions import can, permission_required, require
+from civic.accounts.permissions import permission_required, require
 from civic.areas import charts, services
 from civic.areas import facts as fact_rules
 from civic.areas.forms import GoalForm, ImportForm, LinkForm, UnlinkForm, VisionForm
