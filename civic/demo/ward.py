@@ -128,6 +128,9 @@ def load(today) -> dict:
     _demo_cafe(cafe, people["facilitator@example.jp"][0])
     _demo_budget(budget, areas["aobadai"], admin)
     _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
+    from civic.areas import demo as areas_demo
+
+    areas_demo.load(areas, admin, today)
 
     return {
         "password": DEMO_PASSWORD,
