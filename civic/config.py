@@ -107,6 +107,17 @@ class Config:
     # staff then show it instead of the person's display name.
     CIVIC_HISTORY_OFFICE = None
 
+    # 地域資源マップ: the map's background tiles and their attribution (地理院タイル by default, as
+    # Japanese municipalities use; the attribution is required by its terms). The page's CSP lets
+    # images come from the tile URL's host, on the map page only. Where the map opens, and the
+    # box a place's point must lie in (south, west, north, east): the ward sets its own.
+    CIVIC_MAP_TILE_URL = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+    CIVIC_MAP_ATTRIBUTION = "出典：国土地理院"
+    CIVIC_MAP_MAX_ZOOM = 18
+    CIVIC_MAP_CENTER = (35.650, 139.650)
+    CIVIC_MAP_ZOOM = 14
+    CIVIC_MAP_BOUNDS = (35.45, 138.90, 35.95, 139.95)
+
 
 class ProductionConfig(Config):
     CIVIC_ENV = "production"

@@ -300,6 +300,33 @@ CASES = [
     *[C(f"themes.{name}", method, STAFF_ONLY, analysis_id="w.analysis", theme_id="w.theme")
       for name, method in (("theme", "GET"), ("merge", "POST"), ("rename", "POST"),
                            ("split", "POST"))],
+    # 地域資源マップ: public reading; places are staff's, of their areas (the place is area A's)
+    C("places.index", "GET", EVERYONE), C("places.map_page", "GET", EVERYONE),
+    C("places.geojson_download", "GET", EVERYONE),
+    C("places.leaflet", "GET", EVERYONE, version="w.leaflet_version", filename="leaflet.js"),
+    C("places.show", "GET", EVERYONE, place_id="w.place"),
+    C("places.show", "GET", STAFF_ONLY, place_id="w.hidden_place"),
+    C("places.staff_index", "GET", ANY_STAFF),
+    C("places.edit", "GET", ANY_STAFF, rule="/staff/places/new"),
+    C("places.edit", "POST", ANY_STAFF, rule="/staff/places/new"),
+    C("places.edit", "GET", STAFF_ONLY, place_id="w.place"),
+    C("places.edit", "POST", STAFF_ONLY, place_id="w.place"),
+    # Local groups (area A's); the author is the group's confirmed admin
+    C("groups.index", "GET", EVERYONE),
+    C("groups.show", "GET", EVERYONE, slug="w.group_slug"),
+    C("groups.show", "GET", STAFF_ONLY, slug="w.hidden_group_slug"),
+    C("groups.request_admin", "GET", SIGNED_IN, slug="w.group_slug"),
+    C("groups.request_admin", "POST", SIGNED_IN, slug="w.group_slug"),
+    C("groups.edit", "GET", STAFF_ONLY | {AUTHOR}, slug="w.group_slug"),
+    C("groups.edit", "POST", STAFF_ONLY | {AUTHOR}, slug="w.group_slug"),
+    C("groups.new_activity", "GET", STAFF_ONLY | {AUTHOR}, slug="w.group_slug"),
+    C("groups.new_activity", "POST", STAFF_ONLY | {AUTHOR}, slug="w.group_slug"),
+    C("groups.new", "GET", ANY_STAFF), C("groups.new", "POST", ANY_STAFF),
+    C("groups.requests", "GET", ANY_STAFF),
+    C("groups.decide", "POST", STAFF_ONLY, membership_id="w.group_request"),
+    C("groups.projects", "GET", STAFF_ONLY, slug="w.group_slug"),
+    C("groups.projects", "POST", STAFF_ONLY, slug="w.group_slug"),
+    C("groups.network_view", "GET", ANY_STAFF),
 ]
 
 
@@ -433,6 +460,33 @@ def _area_world(w, users, area_a) -> None:
 
 def extend_world(w, users, process) -> None:
     """Objects of packages that joined later (budgets …), when they are installed."""
+    try:
+        from civic.places.models import Place
+    except ImportError:
+        pass
+    else:
+        import xstatic.pkg.leaflet
+
+        from civic.groups.models import Group, GroupMembership
+
+        place = Place(name="本町会館", category="meeting_room", area_id=w.area_a, lat=35.65,
+                      lon=139.65)
+        hidden_place = Place(name="準備中", category="park", area_id=w.area_a, lat=35.65,
+                             lon=139.65, published=False)
+        group = Group(slug="honcho-chonai", name="本町町会", area_id=w.area_a,
+                      kind="neighbourhood")
+        hidden_group = Group(slug="junbi", name="準備中の会", area_id=w.area_a, kind="circle",
+                             published=False)
+        db.session.add_all([place, hidden_place, group, hidden_group])
+        db.session.flush()
+        request = GroupMembership(group_id=group.id, user_id=users[VERIFIED].id, message="会長")
+        admin = GroupMembership(group_id=group.id, user_id=w.author, state="confirmed")
+        db.session.add_all([request, admin])
+        db.session.commit()
+        w.place, w.hidden_place = place.id, hidden_place.id
+        w.group_slug, w.hidden_group_slug = group.slug, hidden_group.slug
+        w.group_request = request.id
+        w.leaflet_version = xstatic.pkg.leaflet.VERSION
     try:
         from civic.notifications.models import Notification
     except ImportError:

@@ -129,8 +129,12 @@ def load(today) -> dict:
     _demo_budget(budget, areas["aobadai"], admin)
     _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
     from civic.areas import demo as areas_demo
+    from civic.groups import demo as groups_demo
+    from civic.places import demo as places_demo
 
-    areas_demo.load(areas, admin, today)
+    places_demo.load(areas)
+    groups_demo.load(areas, today, {email: user for email, (user, _home) in people.items()})
+    areas_demo.load(areas, admin, today)  # after the groups: goals link their activities
 
     return {
         "password": DEMO_PASSWORD,

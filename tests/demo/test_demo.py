@@ -79,3 +79,18 @@ def test_production_refuses_to_reset(app, ctx, make_user):
         app.config["CIVIC_ENV"] = "development"
     assert result.exit_code != 0 and "production" in result.output
     assert db.session.scalar(select(User.email)) == "keep@example.org"
+
+
+def test_the_demo_ward_has_25_groups_and_40_places_inside_the_map(app, ctx):
+    from civic.groups.models import Group, GroupActivityPartner, GroupProject
+    from civic.places.models import Place
+
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    places = db.session.scalars(select(Place)).all()
+    assert len(places) == 40 and db.session.scalar(select(func.count()).select_from(Group)) == 25
+    south, west, north, east = app.config["CIVIC_MAP_BOUNDS"]
+    assert all(south <= p.lat <= north and west <= p.lon <= east for p in places)
+    areas = db.session.scalars(select(Area)).all()
+    assert {p.area_id for p in places} == {a.id for a in areas}
+    assert db.session.scalar(select(func.count()).select_from(GroupProject)) >= 2
+    assert db.session.scalar(select(func.count()).select_from(GroupActivityPartner)) >= 10
