@@ -190,10 +190,14 @@ def cafes(area: Area) -> list[Cafe]:
         .options(joinedload(Cafe.process)).order_by(Cafe.created_at.desc()).limit(20)).all()
 
 
-def groups(area: Area) -> list[Group]:
-    return db.session.scalars(
-        select(Group).where(Group.area_id == area.id, Group.published.is_(True))
-        .order_by(Group.name).limit(200)).all()
+def groups(area: Area, shown: int = 12) -> tuple[list[Group], int]:
+    """The first ``shown`` published groups of the area by name, and how many there are."""
+    where = (Group.area_id == area.id, Group.published.is_(True))
+    first = db.session.scalars(select(Group).where(*where).order_by(Group.name)
+                               .limit(shown)).all()
+    total = len(first) if len(first) < shown else db.session.scalar(
+        select(db.func.count()).select_from(Group).where(*where))
+    return first, total
 
 
 def vision_of(area: Area) -> AreaVision | None:

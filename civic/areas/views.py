@@ -122,6 +122,7 @@ def show(slug: str):
         latest_year = max(years) if years else None
         latest = years.get(latest_year, {})
         vision = services.vision_of(area)
+        groups, group_count = services.groups(area)
         goals = [(goal, services.goal_links(goal), services.goal_progress(goal))
                  for goal in (vision.goals if vision else [])]
         return render_template(
@@ -131,7 +132,7 @@ def show(slug: str):
             charts={name: Markup(svg) for name, svg in _charts(years).items() if svg},  # noqa: S704 - escaped by charts  # nosec B704
             staff=services.area_staff(area), processes=services.open_processes(area, today),
             proposals=services.accepted_proposals(area), cafes=services.cafes(area),
-            groups=services.groups(area), vision=vision, goals=goals, today=today)
+            groups=groups, group_count=group_count, vision=vision, goals=goals, today=today)
 
     html = caching.fragment("areas.show", (area.id, today.isoformat()), services.PAGE_TABLES,
                             render_page)
