@@ -83,7 +83,8 @@ def seed_areas(app, rng: random.Random, places: int, groups: int) -> dict:
 
         admin = None
         services.import_facts(csv.encode(), source="bench", as_of=None, actor=admin)
-        vision = AreaVision(area_id=area.id, title="ベンチ地区のビジョン", body="支え合うまち。\n\n二段落目。")
+        vision = AreaVision(area_id=area.id, title="ベンチ地区のビジョン",
+                            body="支え合うまち。\n\n二段落目。")
         vision.goals = [VisionGoal(position=n, title=f"目標 {n + 1}", target="2030年までに")
                         for n in range(5)]
         db.session.add(vision)
