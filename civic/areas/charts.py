@@ -78,7 +78,7 @@ def trend(series: dict[str, list[tuple[int, float]]], *, title: str,
         low = 0.0
     if high == low:
         high = low + 1
-    width, height, left, right, top, bottom = 320, 160, 52, 12, 12, 40
+    width, height, left, right, top, bottom = 320, 160, 52, 20, 12, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     legend_h = 16 * len(series)
     height += legend_h
