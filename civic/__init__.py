@@ -63,6 +63,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.groups.views import bp as groups_bp
     from civic.insights.views import bp as themes_bp
     from civic.jobs.views import bp as jobs_bp
+    from civic.matching.views import bp as matching_bp
+    from civic.meetings.views import bp as meetings_bp
     from civic.moderation.views import bp as moderation_bp
     from civic.notifications.views import bp as notifications_bp
     from civic.opinions.cli import bp as opinions_bp
@@ -93,6 +95,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(areas_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(matching_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -300,6 +300,38 @@ CASES = [
     *[C(f"themes.{name}", method, STAFF_ONLY, analysis_id="w.analysis", theme_id="w.theme")
       for name, method in (("theme", "GET"), ("merge", "POST"), ("rename", "POST"),
                            ("split", "POST"))],
+    # Meetings: a meeting of the open process (area A) with the author in a seat, unpublished
+    # material; the local group of area A (whose confirmed admin is the author) for new ones
+    C("meetings.index", "GET", EVERYONE),
+    C("meetings.show", "GET", EVERYONE, meeting_id="w.meeting"),
+    C("meetings.meeting_ics", "GET", EVERYONE, meeting_id="w.meeting"),
+    C("meetings.area_ics", "GET", EVERYONE, slug="w.area_a_slug"),
+    C("meetings.new_for_process", "GET", STAFF_ONLY, slug="w.slug"),
+    C("meetings.new_for_process", "POST", STAFF_ONLY, slug="w.slug"),
+    C("meetings.new_for_group", "GET", {AUTHOR, *STAFF_ONLY}, slug="w.group_slug"),
+    C("meetings.new_for_group", "POST", {AUTHOR, *STAFF_ONLY}, slug="w.group_slug"),
+    *[C(f"meetings.{name}", method, STAFF_ONLY, meeting_id="w.meeting") for name, method in (
+        ("edit", "GET"), ("edit", "POST"), ("signups", "GET"), ("minutes", "GET"),
+        ("minutes", "POST"), ("upload_material", "POST"), ("cancel_meeting", "POST"))],
+    C("meetings.material", "GET", STAFF_ONLY, material_id="w.material"),
+    C("meetings.checkin", "GET", STAFF_ONLY, token="w.checkin_token"),
+    C("meetings.checkin", "POST", STAFF_ONLY, token="w.checkin_token"),
+    C("meetings.sign_up", "POST", SIGNED_IN, meeting_id="w.meeting"),
+    C("meetings.cancel_signup", "POST", {AUTHOR}, meeting_id="w.meeting"),
+    C("meetings.ticket", "GET", {AUTHOR}, meeting_id="w.meeting"),
+    C("meetings.ticket_qr", "GET", {AUTHOR}, meeting_id="w.meeting"),
+    # Matching: the group's open need, which the verified resident has said yes to
+    C("matching.index", "GET", EVERYONE),
+    C("matching.offer", "GET", SIGNED_IN), C("matching.offer", "POST", SIGNED_IN, keeps=True),
+    C("matching.new_need", "GET", {AUTHOR, *STAFF_ONLY}, slug="w.group_slug"),
+    C("matching.new_need", "POST", {AUTHOR, *STAFF_ONLY}, slug="w.group_slug"),
+    C("matching.need", "GET", EVERYONE, need_id="w.need"),
+    C("matching.accept", "POST", SIGNED_IN, need_id="w.need"),
+    C("matching.withdraw", "POST", {VERIFIED}, need_id="w.need"),
+    *[C(f"matching.{name}", method, {AUTHOR, *STAFF_ONLY}, need_id="w.need")
+      for name, method in (("responses", "GET"), ("invite", "POST"), ("close", "POST"))],
+    C("matching.decide", "POST", {AUTHOR, *STAFF_ONLY}, response_id="w.match_response",
+      decision="confirm"),
     # 地域資源マップ: public reading; places are staff's, of their areas (the place is area A's)
     C("places.index", "GET", EVERYONE), C("places.map_page", "GET", EVERYONE),
     C("places.geojson_download", "GET", EVERYONE),
@@ -512,6 +544,14 @@ def extend_world(w, users, process) -> None:
         db.session.commit()
         w.analysis, w.theme, w.analysis_import = analysis.id, theme.id, upload.id
     try:
+        from civic.groups.models import Group
+        from civic.matching import services as matching
+        from civic.meetings import services as meetings
+    except ImportError:
+        pass
+    else:
+        _meetings_world(w, users, process, Group, meetings, matching)
+    try:
         from civic.budgets.models import Budget, BudgetProject
     except ImportError:
         return
@@ -526,6 +566,26 @@ def extend_world(w, users, process) -> None:
     from civic.timeutil import ward_today
 
     services.add_project(budget, users[AUTHOR], project.id, ward_today())
+
+
+def _meetings_world(w, users, process, Group, meetings, matching) -> None:
+    from datetime import timedelta
+
+    from civic.timeutil import utcnow
+
+    group = db.session.scalar(db.select(Group).where(Group.slug == w.group_slug))
+    starts = utcnow() + timedelta(days=7)
+    meeting = meetings.create({"kind": "briefing", "title": "説明会", "starts_at": starts,
+                               "ends_at": starts + timedelta(hours=2), "capacity": 30,
+                               "online_url": "https://meet.example.jp/a", "published": True},
+                              users[STAFF], process=process)
+    signup = meetings.sign_up(meeting, users[AUTHOR])
+    w.meeting, w.checkin_token = meeting.id, meetings.checkin_token(signup)
+    w.material = meetings.add_material(meeting, "資料", b"%PDF-1.4 test", users[STAFF]).id
+    w.area_a_slug = "a"
+    need = matching.create_need(group, {"title": "配膳", "people_needed": 2}, users[AUTHOR])
+    w.need = need.id
+    w.match_response = matching.accept(need, users[VERIFIED]).id
 
 
 # Running the matrix ------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from civic.extensions import db, limiter, person_or_address
 from civic.forms import ConfirmForm, confirmation
 from civic.insights import csvio
 from civic.insights.views import CSV_REASONS
+from civic.matching import services as matching
+from civic.meetings import services as meetings
 from civic.spaces.models import Area
 from civic.spaces.services import areas as all_areas
 from civic.timeutil import ward_today
@@ -125,19 +127,23 @@ def show(slug: str):
         groups, group_count = services.groups(area)
         goals = [(goal, services.goal_links(goal), services.goal_progress(goal))
                  for goal in (vision.goals if vision else [])]
-        return render_template(
-            "areas/_page.html", area=area, years=years, latest_year=latest_year,
+        values = dict(
+            area=area, years=years, latest_year=latest_year,
             headline=[latest[k] for k in fact_rules.HEADLINE if k in latest],
             extras=[f for k, f in latest.items() if k.startswith("x:")],
             charts={name: Markup(svg) for name, svg in _charts(years).items() if svg},  # noqa: S704 - escaped by charts  # nosec B704
             staff=services.area_staff(area), processes=services.open_processes(area, today),
             proposals=services.accepted_proposals(area), cafes=services.cafes(area),
             groups=groups, group_count=group_count, vision=vision, goals=goals, today=today)
+        return {"top": render_template("areas/_page_top.html", **values),
+                "groups": render_template("areas/_page_groups.html", **values)}
 
-    html = caching.fragment("areas.show", (area.id, today.isoformat()), services.PAGE_TABLES,
-                            render_page)
-    return render_template("areas/show.html", area=area,
-                           page=Markup(html))  # noqa: S704 - rendered by Jinja  # nosec B704
+    parts = caching.fragment("areas.show", (area.id, today.isoformat()), services.PAGE_TABLES,
+                             render_page)
+    return render_template(
+        "areas/show.html", area=area,
+        parts={name: Markup(html) for name, html in parts.items()},  # noqa: S704  # nosec B704
+        meetings=meetings.upcoming_in_area(area.id), needs=matching.open_needs_in_area(area.id))
 
 
 @bp.get("/areas/compare")

@@ -130,10 +130,14 @@ def load(today) -> dict:
     _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
     from civic.areas import demo as areas_demo
     from civic.groups import demo as groups_demo
+    from civic.matching import demo as matching_demo
+    from civic.meetings import demo as meetings_demo
     from civic.places import demo as places_demo
 
     places_demo.load(areas)
     groups_demo.load(areas, today, {email: user for email, (user, _home) in people.items()})
+    meetings_demo.load(areas, today, {email: user for email, (user, _home) in people.items()})
+    matching_demo.load(areas, {email: user for email, (user, _home) in people.items()})
     areas_demo.load(areas, admin, today)  # after the groups: goals link their activities
 
     return {

@@ -12,7 +12,11 @@ from civic.timeutil import utcnow
 # answer: accepted / not accepted; state: any other lifecycle step.
 # For staff: submitted: a proposal was submitted in a process I handle; consultation: a new
 # 事前相談 message (also for the proposer, when staff write); job: a job I started finished or failed.
-KINDS = ("comment", "reply", "milestone", "answer", "state", "submitted", "consultation", "job")
+# Meetings: meeting_promoted (off the waiting list), meeting_reminder, meeting_cancelled.
+# Matching: match_invited, match_accepted (to the group's admins), match_confirmed, match_declined.
+KINDS = ("comment", "reply", "milestone", "answer", "state", "submitted", "consultation", "job",
+         "meeting_promoted", "meeting_reminder", "meeting_cancelled", "match_invited",
+         "match_accepted", "match_confirmed", "match_declined")
 
 
 class Notification(db.Model):

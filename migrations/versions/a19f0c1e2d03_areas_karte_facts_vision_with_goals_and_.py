@@ -2,7 +2,7 @@
 goal_link (accepted proposals and group activities serving a goal)
 
 Revision ID: a19f0c1e2d03
-Revises: a19f0c1e2d01
+Revises: a19f0c1e2d02
 Create Date: 2026-12-02 17:55:03.758482
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a19f0c1e2d03'
-down_revision = 'a19f0c1e2d01'
+down_revision = 'a19f0c1e2d02'
 branch_labels = None
 depends_on = None
 

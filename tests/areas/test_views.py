@@ -180,3 +180,28 @@ def test_area_page_lists_open_processes_accepted_proposals_and_cafes(
     assert "本町の未来を考える" in page and "非公開の準備" not in page
     assert "花壇づくり" in page and "まだ審査中" not in page
     assert client.get("/areas").status_code == 200
+
+
+def test_the_area_page_shows_the_next_meetings_and_open_needs_at_every_view(client, ward):
+    from civic.matching.models import Need
+    from civic.meetings.models import Meeting
+
+    area = ward["area"]
+    group = Group(slug="honcho-bosai", name="本町防災会", area_id=area.id, kind="disaster",
+                  published=True)
+    db.session.add(group)
+    db.session.flush()
+    assert "防災講習会" not in client.get("/areas/honcho").text  # cached from here on
+    soon = utcnow() + timedelta(days=3)
+    db.session.add_all([
+        Meeting(group_id=group.id, area_id=area.id, title="防災講習会", starts_at=soon,
+                ends_at=soon + timedelta(hours=2)),
+        Meeting(group_id=group.id, area_id=area.id, title="終わった会",
+                starts_at=utcnow() - timedelta(days=3),
+                ends_at=utcnow() - timedelta(days=3) + timedelta(hours=1)),
+        Need(group_id=group.id, area_id=area.id, title="避難所の受付係", people_needed=3)])
+    db.session.commit()
+    page = client.get("/areas/honcho").text
+    assert "防災講習会" in page and "終わった会" not in page
+    assert "避難所の受付係" in page
+    assert "/meetings/areas/honcho.ics" in page
