@@ -28,6 +28,8 @@ from civic.timeutil import utcnow
 PAGE_TABLES = ("area", "area_fact", "area_vision", "vision_goal", "goal_link", "staff_area",
                "user", "process", "phase", "proposal", "cafe", "local_group", "group_activity")
 COMPARE_TABLES = ("area", "area_fact")
+# The page's meetings and needs (civic/meetings, civic/matching) come from these.
+LIVE_TABLES = ("meeting", "need", "place", "local_group", "process")
 
 
 # Import -----------------------------------------------------------------------------------------
@@ -180,7 +182,7 @@ def _area_proposals(area_id: int):
 
 def accepted_proposals(area: Area) -> list[Proposal]:
     return db.session.scalars(_area_proposals(area.id).order_by(
-        Proposal.answered_at.desc().nulls_last(), Proposal.id.desc()).limit(50)).all()
+        Proposal.answered_at.desc().nulls_last(), Proposal.id.desc()).limit(20)).all()
 
 
 def cafes(area: Area) -> list[Cafe]:

@@ -1,8 +1,18 @@
 """Area pages (地域カルテ and 地域ビジョン), the comparison of areas, and the staff's edits."""
 
+from functools import partial
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -24,7 +34,7 @@ from civic.matching import services as matching
 from civic.meetings import services as meetings
 from civic.spaces.models import Area
 from civic.spaces.services import areas as all_areas
-from civic.timeutil import ward_today
+from civic.timeutil import utcnow, ward_today
 from civic.transactions import read_only
 
 bp = Blueprint("areas", __name__)
@@ -140,10 +150,26 @@ def show(slug: str):
 
     parts = caching.fragment("areas.show", (area.id, today.isoformat()), services.PAGE_TABLES,
                              render_page)
+    live = caching.fragment("areas.live", (area.id,), services.LIVE_TABLES,
+                            partial(_render_live, area))
+    now = utcnow().isoformat()
+    upcoming = [html for ends_at, html in live["meetings"] if ends_at > now][:SHOWN_MEETINGS]
     return render_template(
         "areas/show.html", area=area,
         parts={name: Markup(html) for name, html in parts.items()},  # noqa: S704  # nosec B704
-        meetings=meetings.upcoming_in_area(area.id), needs=matching.open_needs_in_area(area.id))
+        meetings=Markup("".join(upcoming)), needs=Markup(live["needs"]))  # noqa: S704  # nosec B704
+
+
+SHOWN_MEETINGS = 10
+
+
+def _render_live(area) -> dict:
+    """The area's next meetings, each with when it ends (the page leaves out those that have
+    ended since), and its groups' open needs: cached until a meeting or a need is written."""
+    macro = partial(get_template_attribute, "areas/_live_parts.html")
+    return {"meetings": [(meeting.ends_at.isoformat(), str(macro("meeting_item")(meeting)))
+                         for meeting in meetings.upcoming(area.id, limit=3 * SHOWN_MEETINGS)],
+            "needs": str(macro("needs")(matching.open_needs_in_area(area.id)))}
 
 
 @bp.get("/areas/compare")
