@@ -356,6 +356,8 @@ CASES = [
     C("groups.new", "GET", ANY_STAFF), C("groups.new", "POST", ANY_STAFF),
     C("groups.requests", "GET", ANY_STAFF),
     C("groups.decide", "POST", STAFF_ONLY, membership_id="w.group_request"),
+    C("groups.revoke", "GET", STAFF_ONLY, membership_id="w.group_admin"),
+    C("groups.revoke", "POST", STAFF_ONLY, membership_id="w.group_admin"),
     C("groups.projects", "GET", STAFF_ONLY, slug="w.group_slug"),
     C("groups.projects", "POST", STAFF_ONLY, slug="w.group_slug"),
     C("groups.network_view", "GET", ANY_STAFF),
@@ -517,7 +519,7 @@ def extend_world(w, users, process) -> None:
         db.session.commit()
         w.place, w.hidden_place = place.id, hidden_place.id
         w.group_slug, w.hidden_group_slug = group.slug, hidden_group.slug
-        w.group_request = request.id
+        w.group_request, w.group_admin = request.id, admin.id
         w.leaflet_version = xstatic.pkg.leaflet.VERSION
     try:
         from civic.notifications.models import Notification

@@ -17,7 +17,7 @@ from civic.accounts.permissions import (
     staff_scope,
 )
 from civic.extensions import db, limiter, person_or_address
-from civic.forms import db_int
+from civic.forms import ConfirmForm, confirmation, db_int
 from civic.groups import network, services
 from civic.groups.forms import ActivityForm, AdminRequestForm, DecisionForm, GroupForm, ProjectForm
 from civic.groups.models import (
@@ -93,6 +93,7 @@ def show(slug: str):
     row = services.membership(group, current_user) if current_user.is_authenticated else None
     return render_template("groups/show.html", group=group, activities=services.activities(group),
                            projects=services.projects(group), membership=row,
+                           admins=services.admins(group) if can("group.manage", group) else [],
                            show_contact=can("group.contact", group),
                            visibility_labels=VISIBILITY_LABELS)
 
@@ -214,6 +215,26 @@ def decide(membership_id: int):
     services.decide(row, form.decision.data, current_user)
     flash(_("The decision has been saved."), "success")
     return redirect(url_for("groups.requests"))
+
+
+@bp.route("/staff/groups/admins/<int:membership_id>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke(membership_id: int):
+    row = db.session.get(GroupMembership, membership_id) or abort(404)
+    require("group.manage", row.group)
+    back = url_for("groups.show", slug=row.group.slug)
+    if row.state != "confirmed":
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return confirmation(
+            form, heading=_("Remove %(name)s as an admin of %(group)s?",
+                            name=row.user.display_name, group=row.group.name), back=back,
+            consequence=_("They can no longer edit the group or add its activities. They may "
+                          "ask again."), button=_("Remove the admin"))
+    services.revoke(row, current_user)
+    flash(_("The admin has been removed."), "success")
+    return redirect(back)
 
 
 @bp.route("/staff/groups/<slug>/projects", methods=["GET", "POST"])

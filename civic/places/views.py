@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 import civic.places.permissions  # noqa: F401  (declares the rules)
 from civic.accounts.permissions import acts_for_area, can, permission_required, require
+from civic.caching import services as caching
 from civic.extensions import db, limiter, person_or_address
 from civic.forms import db_int
 from civic.places import services
@@ -124,11 +125,16 @@ def leaflet(version: str, filename: str):
 @read_only
 def geojson_download():
     area_id, category = _filters()
-    collection = services.feature_collection(
-        area_id, category, link=lambda place_id: url_for("places.show", place_id=place_id,
-                                                           _external=True))
-    response = current_app.response_class(json.dumps(collection, ensure_ascii=False),
-                                          mimetype="application/geo+json")
+
+    def link(place_id: int) -> str:
+        return url_for("places.show", place_id=place_id, _external=True)
+
+    # Served from memory until a place changes (civic.caching); the links' host is in the key.
+    body = caching.fragment(
+        "places.geojson", (area_id, category, link(0)), ("place",),
+        lambda: json.dumps(services.feature_collection(area_id, category, link=link),
+                           ensure_ascii=False))
+    response = current_app.response_class(body, mimetype="application/geo+json")
     if request.args.get("download"):
         response.headers["Content-Disposition"] = 'attachment; filename="places.geojson"'
     return response

@@ -146,3 +146,26 @@ def test_residents_do_not_see_staff_pages(client, make_user, groups):
     for url in ("/staff/groups/network", "/staff/groups/requests", "/staff/groups/new",
                 "/staff/groups/honcho-chonai/projects"):
         assert client.get(url).status_code == 403, url
+
+
+def test_staff_remove_an_admin_after_confirming_it(client, make_user, groups):
+    from civic.audit.models import AuditEvent
+
+    _north, _south, chonai, *_ = groups
+    admin = make_user()
+    row = GroupMembership(group_id=chonai.id, user_id=admin.id, state="confirmed")
+    db.session.add(row)
+    db.session.commit()
+    login(client, make_user(roles=("staff",)))
+    assert f"/staff/groups/admins/{row.id}/revoke" in client.get("/groups/honcho-chonai").text
+    assert client.post(f"/staff/groups/admins/{row.id}/revoke").status_code == 200  # the page
+    assert db.session.get(GroupMembership, row.id).state == "confirmed"
+    assert client.post(f"/staff/groups/admins/{row.id}/revoke",
+                       data={"confirm": "yes"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(GroupMembership, row.id).state == "revoked"
+    assert db.session.scalar(db.select(AuditEvent.action).where(
+        AuditEvent.action == "group.admin_revoked")) == "group.admin_revoked"
+    client.post("/logout")
+    login(client, admin)
+    assert client.get("/groups/honcho-chonai/edit").status_code == 403

@@ -137,10 +137,12 @@ def test_staff_add_a_place_and_points_outside_the_ward_are_refused(client, make_
     assert db.session.scalar(db.select(db.func.count()).select_from(Place)) == 4
     for bad in ({"lat": "nan"}, {"lat": "1e400"}, {"lon": "東経"}, {"lat": ""}):
         assert client.post("/staff/places/new", data=_place_form(north, **bad)).status_code == 422
+    assert "新しい集会所" not in client.get("/places.geojson").text
     saved = client.post("/staff/places/new", data=_place_form(north))
     assert saved.status_code == 302
     place = db.session.scalar(db.select(Place).where(Place.name == "新しい集会所"))
     assert (place.lat, place.lon, place.area_id) == (35.66, 139.70, north.id)
+    assert "新しい集会所" in client.get("/places.geojson").text  # the cached download follows
     from civic.audit.models import AuditEvent
 
     assert db.session.scalar(db.select(AuditEvent.action).where(
