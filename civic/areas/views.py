@@ -2,6 +2,7 @@
 
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask import (
     Blueprint,
@@ -126,10 +127,10 @@ def _charts(years: dict) -> dict[str, str]:
 @bp.get("/areas/<slug>")
 @read_only
 def show(slug: str):
-    area = _area_or_404(slug)
     today = ward_today()
 
     def render_page():
+        area = _area_or_404(slug)  # a 404 is not cached
         years = services.facts_by_year(area.id)
         latest_year = max(years) if years else None
         latest = years.get(latest_year, {})
@@ -145,11 +146,15 @@ def show(slug: str):
             staff=services.area_staff(area), processes=services.open_processes(area, today),
             proposals=services.accepted_proposals(area), cafes=services.cafes(area),
             groups=groups, group_count=group_count, vision=vision, goals=goals, today=today)
-        return {"top": render_template("areas/_page_top.html", **values),
+        return {"id": area.id, "name": area.name,
+                "top": render_template("areas/_page_top.html", **values),
                 "groups": render_template("areas/_page_groups.html", **values)}
 
-    parts = caching.fragment("areas.show", (area.id, today.isoformat()), services.PAGE_TABLES,
-                             render_page)
+    # Keyed by the address's slug: a page served from memory needs no query for its area.
+    cached = caching.fragment("areas.show", (slug, today.isoformat()), services.PAGE_TABLES,
+                              render_page)
+    area = SimpleNamespace(id=cached["id"], slug=slug, name=cached["name"])
+    parts = {"top": cached["top"], "groups": cached["groups"]}
     live = caching.fragment("areas.live", (area.id,), services.LIVE_TABLES,
                             partial(_render_live, area))
     now = utcnow().isoformat()
