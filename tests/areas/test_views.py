@@ -205,3 +205,10 @@ def test_the_area_page_shows_the_next_meetings_and_open_needs_at_every_view(clie
     assert "防災講習会" in page and "終わった会" not in page
     assert "避難所の受付係" in page
     assert "/meetings/areas/honcho.ics" in page
+
+
+def test_process_pages_and_the_menu_link_the_area_page(client, ward, make_process):
+    process = make_process(title="本町の未来", area=ward["area"])
+    assert 'href="/areas/honcho"' in client.get(f"/processes/{process.slug}").text
+    assert 'href="/areas/honcho"' in client.get("/").text
+    assert 'href="/areas"' in client.get("/processes").text
