@@ -312,7 +312,8 @@ CASES = [
     C("meetings.new_for_group", "POST", {AUTHOR, *STAFF_ONLY}, slug="w.group_slug"),
     *[C(f"meetings.{name}", method, STAFF_ONLY, meeting_id="w.meeting") for name, method in (
         ("edit", "GET"), ("edit", "POST"), ("signups", "GET"), ("minutes", "GET"),
-        ("minutes", "POST"), ("upload_material", "POST"), ("cancel_meeting", "POST"))],
+        ("minutes", "POST"), ("upload_material", "POST"), ("cancel_meeting", "GET"),
+        ("cancel_meeting", "POST"))],
     C("meetings.material", "GET", STAFF_ONLY, material_id="w.material"),
     C("meetings.checkin", "GET", STAFF_ONLY, token="w.checkin_token"),
     C("meetings.checkin", "POST", STAFF_ONLY, token="w.checkin_token"),
@@ -331,7 +332,7 @@ CASES = [
     *[C(f"matching.{name}", method, {AUTHOR, *STAFF_ONLY}, need_id="w.need")
       for name, method in (("responses", "GET"), ("invite", "POST"), ("close", "POST"))],
     C("matching.decide", "POST", {AUTHOR, *STAFF_ONLY}, response_id="w.match_response",
-      decision="confirm"),
+      data={"decision": "confirm"}),
     # 地域資源マップ: public reading; places are staff's, of their areas (the place is area A's)
     C("places.index", "GET", EVERYONE), C("places.map_page", "GET", EVERYONE),
     C("places.geojson_download", "GET", EVERYONE),

@@ -129,8 +129,11 @@ def explain(user, need: Need) -> ranking.Suggestion | None:
 
 def _fitting_offers(need: Need) -> list[tuple[Offer, ranking.Suggestion]]:
     answered = select(MatchResponse.user_id).where(MatchResponse.need_id == need.id)
-    offers = list(db.session.scalars(select(Offer).where(
-        Offer.active.is_(True), Offer.user_id.not_in(answered)).order_by(Offer.id)))
+    from civic.accounts.models import User
+
+    offers = list(db.session.scalars(select(Offer).join(User, User.id == Offer.user_id).where(
+        Offer.active.is_(True), User.deleted_at.is_(None), Offer.user_id.not_in(answered))
+        .order_by(Offer.id)))
     by_id = {o.id: o for o in offers}
     ranked = ranking.people_for(profile_of_need(need), [profile_of_offer(o) for o in offers])
     return [(by_id[s.key], s) for s in ranked]

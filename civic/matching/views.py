@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -167,11 +167,14 @@ def close(need_id: int):
     return redirect(url_for("matching.responses", need_id=item.id)), 303
 
 
-@bp.post("/matching/responses/<int:response_id>/<any(confirm, decline):decision>")
-def decide(response_id: int, decision: str):
+@bp.post("/matching/responses/<int:response_id>")
+def decide(response_id: int):
     response = db.session.get(MatchResponse, response_id)
     if response is None or not can("matching.run_need", response.need):
         abort(404)
+    decision = request.form.get("decision")
+    if decision not in ("confirm", "decline"):
+        abort(400)
     try:
         services.decide(response, decision == "confirm", current_user)
     except services.MatchingError as error:

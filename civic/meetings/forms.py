@@ -65,6 +65,8 @@ class MinutesForm(FlaskForm):
     minutes = TextAreaField(_l("Minutes"), validators=[Length(max=20000)],
                             description=_l("Markdown: paragraphs, lists, **bold**, links."))
     publish = BooleanField(_l("Publish the minutes"))
+    cafe_id = SelectField(_l("World café that came out of it"), coerce=int, default=0,
+                          choices=[(0, "—")])
     proposal_id = IntegerField(_l("Link a proposal (its number)"),
                                validators=[Optional(), NumberRange(min=1)])
     submit = SubmitField(_l("Save minutes"))

@@ -299,8 +299,10 @@ def send_reminders(compose, send, now: datetime | None = None) -> int:
 
 # Minutes, materials, links -----------------------------------------------------------------------
 
-def save_minutes(meeting: Meeting, minutes: str, publish: bool, actor) -> None:
+def save_minutes(meeting: Meeting, minutes: str, publish: bool, actor,
+                 cafe_id: int | None = None) -> None:
     meeting.minutes = minutes
+    meeting.cafe_id = cafe_id
     if publish and meeting.minutes_published_at is None:
         meeting.minutes_published_at = utcnow()
     elif not publish:
@@ -375,6 +377,16 @@ def upcoming_in_area(area_id: int, limit: int = 10) -> list[Meeting]:
 def of_process(process) -> list[Meeting]:
     return list(db.session.scalars(select(Meeting).where(Meeting.process_id == process.id)
                                    .order_by(Meeting.starts_at)))
+
+
+def cafes_to_link(meeting: Meeting) -> list:
+    """The cafés of the meeting's process: one may have come out of the meeting."""
+    from civic.cafe.models import Cafe
+
+    if meeting.process_id is None:
+        return []
+    return list(db.session.scalars(select(Cafe).where(Cafe.process_id == meeting.process_id)
+                                   .order_by(Cafe.id)))
 
 
 def of_group(group) -> list[Meeting]:

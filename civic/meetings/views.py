@@ -25,6 +25,7 @@ from civic import mail
 from civic.accounts.permissions import can, require, signed_in
 from civic.accounts.services import personal_data_sections
 from civic.extensions import db, limiter, person_or_address
+from civic.forms import ConfirmForm, confirmation
 from civic.i18n import format_moment
 from civic.meetings import ical, services
 from civic.meetings.forms import KIND_LABELS, MaterialForm, MeetingForm, MinutesForm, SignupForm
@@ -34,7 +35,6 @@ from civic.security import no_store
 from civic.spaces.models import Area
 from civic.spaces.services import visible_process_or_404
 from civic.timeutil import utcnow, ward_time
-from civic.uploads import body_limit
 
 bp = Blueprint("meetings", __name__, cli_group="meetings")
 bp.app_template_global("meetings_of_process")(services.of_process)
@@ -165,15 +165,21 @@ def minutes(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     require("meeting.run", meeting)
     form = MinutesForm(obj=meeting)
+    form.cafe_id.choices = [(0, _("None"))] + [
+        (cafe.id, cafe.title) for cafe in services.cafes_to_link(meeting)]
+    if form.cafe_id.data is None:  # none linked yet, and the form left it out
+        form.cafe_id.data = 0
     if request.method == "GET":
         form.publish.data = meeting.minutes_published_at is not None
+        form.cafe_id.data = meeting.cafe_id or 0
     material_form = MaterialForm(prefix="material")
     if form.validate_on_submit():
         if form.proposal_id.data and not services.link_proposal(meeting, form.proposal_id.data,
                                                                current_user):
             form.proposal_id.errors.append(_("There is no published proposal with this number."))
         else:
-            services.save_minutes(meeting, form.minutes.data, form.publish.data, current_user)
+            services.save_minutes(meeting, form.minutes.data, form.publish.data, current_user,
+                                  form.cafe_id.data or None)
             flash(_("The minutes have been saved."), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/minutes_form.html", meeting=meeting, form=form,
@@ -181,7 +187,6 @@ def minutes(meeting_id: int):
 
 
 @bp.post("/meetings/<int:meeting_id>/materials")
-@body_limit("MAX_CONTENT_LENGTH")
 def upload_material(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     require("meeting.run", meeting)
@@ -193,17 +198,28 @@ def upload_material(meeting_id: int):
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
         form.file.errors.append(_("Only PDF, PNG or JPEG files can be uploaded."))
     minutes_form = MinutesForm(obj=meeting)
+    minutes_form.cafe_id.choices = [(0, _("None"))] + [
+        (cafe.id, cafe.title) for cafe in services.cafes_to_link(meeting)]
     return render_template("meetings/minutes_form.html", meeting=meeting, form=minutes_form,
                            material_form=form), 422
 
 
-@bp.post("/meetings/<int:meeting_id>/cancel")
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
 def cancel_meeting(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     require("meeting.run", meeting)
-    if meeting.cancelled_at is None:
-        services.cancel_meeting(meeting, current_user)
-        flash(_("The meeting has been cancelled and everyone signed up has been told."), "success")
+    if meeting.cancelled_at is not None:
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return confirmation(
+            form, back=url_for("meetings.show", meeting_id=meeting.id),
+            heading=_("Cancel the meeting “%(title)s”?", title=meeting.title),
+            consequence=_("Everyone signed up or waiting is told that it will not take place. "
+                          "This cannot be undone."),
+            button=_("Cancel the meeting"))
+    services.cancel_meeting(meeting, current_user)
+    flash(_("The meeting has been cancelled and everyone signed up has been told."), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 

@@ -27,11 +27,16 @@ def demo(ctx):
     proposal = db.session.scalars(db.select(Proposal).order_by(Proposal.id)).first()
     budget = db.session.scalars(db.select(Budget).order_by(Budget.id)).first()
     cafe = db.session.scalars(db.select(Cafe).order_by(Cafe.id)).first()
-    public = ["/", "/processes", "/accessibility", "/login", "/register", "/password/forgot",
+    from civic.meetings.models import Meeting
+
+    meeting = db.session.scalars(db.select(Meeting).order_by(Meeting.id)).first()
+    public = ["/meetings/", f"/meetings/{meeting.id}", "/matching/",
+              "/", "/processes", "/accessibility", "/login", "/register", "/password/forgot",
               *[f"/processes/{p.slug}" for p in processes],
               f"/processes/{proposal.process.slug}/proposals", f"/proposals/{proposal.id}",
               f"/budgets/{budget.id}", f"/cafe/{cafe.join_code}"]
-    signed_in = ["/", "/verify", "/account", f"/proposals/{proposal.id}", f"/budgets/{budget.id}",
+    signed_in = [f"/meetings/{meeting.id}", "/matching/", "/matching/offer",
+                 "/", "/verify", "/account", f"/proposals/{proposal.id}", f"/budgets/{budget.id}",
                  f"/cafe/{cafe.join_code}"]
     return {"public": public, "signed_in": signed_in, "budget": budget, "proposal": proposal}
 

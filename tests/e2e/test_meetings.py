@@ -86,7 +86,7 @@ def test_offer_suggested_need_accept_and_the_group_confirms(
         _log_in(group_page, admin_email)
         group_page.goto(f"/matching/needs/{need_id}/responses")
         expect(group_page.get_by_text("手話のできる人")).to_be_visible()
-        group_page.locator("form[action$='/confirm'] button").click()
+        group_page.locator("button[name=decision][value=confirm]").click()
         expect(group_page.locator(".flash, [role=status], .success").first).to_be_visible()
     finally:
         context.close()

@@ -23,7 +23,7 @@ def test_offer_suggestion_accept_confirm_through_the_pages(app, client, make_use
     client.post(f"/matching/needs/{need.id}/accept", data={"message": "できます"})
     answer = services.response_of(need, person)
     assert answer.state == "accepted"
-    group_client.post(f"/matching/responses/{answer.id}/confirm")
+    group_client.post(f"/matching/responses/{answer.id}", data={"decision": "confirm"})
     db.session.expire_all()
     assert services.response_of(need, person).state == "confirmed"
 

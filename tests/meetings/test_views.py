@@ -68,3 +68,92 @@ def test_minutes_are_shown_once_published_and_sanitised(client, make_meeting):
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "<strong>決まったこと</strong>" in page
     assert not re.search(r"<script>x", page)
+
+
+def test_minutes_link_the_cafe_and_the_proposal_that_came_out_of_it(
+        client, make_meeting, make_process, make_area, make_user, make_proposal):
+    from civic.cafe import services as cafes
+
+    process = make_process(area=make_area(), features=("cafe_open", "proposals_open"))
+    meeting = make_meeting(process=process)
+    cafe = cafes.create_cafe(process, {
+        "title": "川沿いカフェ", "purpose": "", "mode": "classic", "questions": "問い",
+        "round_count": 1, "round_minutes": 20, "table_size": 3, "table_lines": "",
+        "verification_required": False}, meeting.created_by)
+    proposal = make_proposal(process, make_user(), title="川沿いのベンチ")
+    login(client, meeting.created_by)
+    unknown = client.post(f"/meetings/{meeting.id}/minutes",
+                          data={"minutes": "記録", "cafe_id": "0", "proposal_id": "999999"})
+    assert unknown.status_code == 422 and "記録" in unknown.get_data(as_text=True)
+    client.post(f"/meetings/{meeting.id}/minutes", data={
+        "minutes": "記録", "publish": "y", "cafe_id": str(cafe.id),
+        "proposal_id": str(proposal.id)})
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "川沿いカフェ" in page and "川沿いのベンチ" in page
+
+
+def test_the_online_link_is_for_people_with_a_seat(client, make_meeting, make_user):
+    meeting = make_meeting(capacity=1)
+    services.sign_up(meeting, make_user())
+    login(client, make_user())
+    assert "meet.example.jp" not in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    seated = make_user()
+    meeting.capacity = 5
+    db.session.commit()
+    services.sign_up(meeting, seated)
+    other = client.application.test_client()
+    login(other, seated)
+    assert "meet.example.jp" in other.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_the_reminder_command_mails_people_with_a_seat(app, make_meeting, make_user,
+                                                       monkeypatch):
+    from datetime import timedelta
+
+    from civic import mail
+
+    meeting = make_meeting(starts_in=timedelta(hours=3))
+    person = make_user(locale="ja")
+    services.sign_up(meeting, person)
+    sent = []
+    monkeypatch.setattr(mail, "send", lambda to, subject, body: sent.append((to, subject, body)))
+    monkeypatch.setitem(app.config, "CIVIC_BASE_URL", "https://civic.example.jp")
+    result = app.test_cli_runner().invoke(args=["meetings", "send-reminders"])
+    assert result.exit_code == 0, result.output
+    assert "1 reminder(s) sent" in result.output
+    (to, subject, body), = sent
+    assert to == person.email and meeting.title in subject
+    assert f"/meetings/{meeting.id}" in body
+
+
+def test_a_material_that_is_not_a_pdf_or_image_is_refused(client, make_meeting):
+    import io
+
+    meeting = make_meeting()
+    login(client, meeting.created_by)
+    refused = client.post(f"/meetings/{meeting.id}/materials", data={
+        "material-title": "資料", "material-file": (io.BytesIO(b"MZ\x90\x00exe"), "a.pdf")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert not meeting.materials
+    done = client.post(f"/meetings/{meeting.id}/materials", data={
+        "material-title": "資料", "material-file": (io.BytesIO(b"%PDF-1.7\n"), "a.pdf")},
+        content_type="multipart/form-data")
+    assert done.status_code == 302
+
+
+def test_cancelling_a_meeting_asks_first_and_tells_everyone(client, make_meeting, make_user):
+    from civic.notifications.models import Notification
+
+    meeting = make_meeting()
+    person = make_user()
+    services.sign_up(meeting, person)
+    login(client, meeting.created_by)
+    assert client.post(f"/meetings/{meeting.id}/cancel").status_code == 200
+    db.session.expire_all()
+    assert meeting.cancelled_at is None
+    client.post(f"/meetings/{meeting.id}/cancel", data={"confirm": "yes"})
+    db.session.expire_all()
+    assert meeting.cancelled_at is not None
+    assert db.session.scalar(select(Notification.kind).where(
+        Notification.user_id == person.id)) == "meeting_cancelled"
