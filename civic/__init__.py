@@ -54,6 +54,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from civic.accounts.views import admin_bp
     from civic.accounts.views import bp as accounts_bp
     from civic.api.views import bp as api_bp
+    from civic.areas.views import bp as areas_bp
     from civic.audit.views import bp as audit_bp
     from civic.budgets.views import bp as budgets_bp
     from civic.cafe.views import bp as cafe_bp
@@ -96,6 +97,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(sortition_bp)
     app.register_blueprint(lotteries_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(areas_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(surveys_bp)

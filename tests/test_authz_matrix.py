@@ -359,6 +359,20 @@ CASES = [
         ("show", "GET"), ("export", "GET"), ("upload", "GET"), ("upload", "POST"),
         ("map_image", "GET"), ("report", "GET"), ("run", "POST"), ("add_sources", "POST"),
         ("stopwords", "POST"), ("crosstab", "GET"), ("crosstab_csv", "GET"))],
+    # Area pages (地域カルテ, 地域ビジョン): public; karte figures come from city-wide staff, the
+    # vision of area A from its 地域担当職員 and city-wide staff.
+    C("areas.index", "GET", EVERYONE), C("areas.compare", "GET", EVERYONE),
+    C("areas.show", "GET", EVERYONE, slug="w.area_slug"),
+    C("areas.import_facts", "GET", CITY_STAFF), C("areas.import_facts", "POST", CITY_STAFF),
+    C("areas.edit_vision", "GET", STAFF_ONLY, slug="w.area_slug"),
+    C("areas.edit_vision", "POST", STAFF_ONLY, slug="w.area_slug"),
+    C("areas.add_goal", "POST", STAFF_ONLY, slug="w.area_slug"),
+    C("areas.edit_goal", "GET", STAFF_ONLY, goal_id="w.goal"),
+    C("areas.edit_goal", "POST", STAFF_ONLY, goal_id="w.goal"),
+    C("areas.add_link", "POST", STAFF_ONLY, goal_id="w.goal"),
+    C("areas.delete_link", "POST", STAFF_ONLY, link_id="w.goal_link"),
+    C("areas.delete_goal", "GET", STAFF_ONLY, goal_id="w.goal"),
+    C("areas.delete_goal", "POST", STAFF_ONLY, goal_id="w.goal"),
     C("themes.preview", "GET", STAFF_ONLY, analysis_id="w.analysis", import_id="w.analysis_import"),
     C("themes.preview", "POST", STAFF_ONLY, analysis_id="w.analysis",
       import_id="w.analysis_import"),
@@ -563,7 +577,22 @@ def build_world() -> SimpleNamespace:
     w.batch, _codes = account_services.issue_codes(area_a, 2, "letter", 30, users[STAFF])
     db.session.commit()
     extend_world(w, users, process)
+    _area_world(w, users, area_a)
     return w
+
+
+def _area_world(w, users, area_a) -> None:
+    """Area A's vision with a goal served by the accepted proposal."""
+    from civic.areas.models import AreaVision, GoalLink, VisionGoal
+
+    vision = AreaVision(area_id=area_a.id, title="支え合うまち", updated_by_id=users[STAFF_A].id)
+    vision.goals = [VisionGoal(title="見守り", position=0)]
+    db.session.add(vision)
+    db.session.flush()
+    link = GoalLink(goal_id=vision.goals[0].id, proposal_id=w.accepted)
+    db.session.add(link)
+    db.session.commit()
+    w.area_slug, w.goal, w.goal_link = area_a.slug, vision.goals[0].id, link.id
 
 
 def extend_world(w, users, process) -> None:

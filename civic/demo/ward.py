@@ -130,26 +130,26 @@ def load(today) -> dict:
     demo_cafe = _demo_cafe(cafe, people["facilitator@example.jp"][0])
     _demo_budget(budget, areas["aobadai"], admin)
     _demo_proposals(proposals, {email: user for email, (user, _home) in people.items()}, areas)
-    opinions_demo.load(cafe, people["staff@example.jp"][0])
-    from civic.groups import demo as groups_demo
-    from civic.places import demo as places_demo
-
-    places_demo.load(areas)
-    groups_demo.load(areas, today, {email: user for email, (user, _home) in people.items()})
-    sortition_demo.load(people["staff@example.jp"][0], [name for _slug, name, _text in AREAS],
-                        demo_cafe, today)
-    from civic.surveys import demo as surveys_demo
-
-    surveys_demo.load(today, people["staff@example.jp"][0])
+    from civic.areas import demo as areas_demo
     from civic.consultations import demo as consultations_demo
-
-    consultations_demo.load(today, people["staff@example.jp"][0],
-                            [people[e][0] for e in ("resident@example.jp", "hana@example.jp")])
+    from civic.groups import demo as groups_demo
     from civic.matching import demo as matching_demo
     from civic.meetings import demo as meetings_demo
+    from civic.places import demo as places_demo
+    from civic.surveys import demo as surveys_demo
 
-    meetings_demo.load(areas, today, {email: user for email, (user, _home) in people.items()})
-    matching_demo.load(areas, {email: user for email, (user, _home) in people.items()})
+    by_email = {email: user for email, (user, _home) in people.items()}
+    staff = people["staff@example.jp"][0]
+    opinions_demo.load(cafe, staff)
+    places_demo.load(areas)
+    groups_demo.load(areas, today, by_email)
+    sortition_demo.load(staff, [name for _slug, name, _text in AREAS], demo_cafe, today)
+    surveys_demo.load(today, staff)
+    consultations_demo.load(today, staff,
+                            [people[e][0] for e in ("resident@example.jp", "hana@example.jp")])
+    meetings_demo.load(areas, today, by_email)
+    matching_demo.load(areas, by_email)
+    areas_demo.load(areas, admin, today)  # after the groups: goals link their activities
 
     return {
         "password": DEMO_PASSWORD,
