@@ -9,7 +9,7 @@ it is escaped here; callers pass translated labels in. Each chart has a <title> 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape
 
 MALE, FEMALE = "#1f5fa8", "#b3365b"  # 4.5:1 against white; told apart by position as well
 LINES = ("#1f5fa8", "#b3365b", "#2b7a3d", "#7a4fa3", "#8a5a00")

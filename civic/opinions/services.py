@@ -30,7 +30,7 @@ from civic.opinions.models import (
 from civic.timeutil import utcnow
 
 RECOMPUTE_JOB = "opinions.recompute"
-VALUES = {"agree": 1, "disagree": -1, "pass": 0}
+VALUES = {"agree": 1, "disagree": -1, "pass": 0}  # nosec B105 - vote values, not a password
 # Points drawn on the map at most; the hulls still use everyone.
 MAX_DRAWN = 2000
 

@@ -18,7 +18,7 @@ DATES = ("2027年2月6日（土）13時30分〜17時 区役所 大会議室",
 
 def synthetic_register(count: int, areas: list[str], year: int, seed: int = 16) -> str:
     """A register extract as CSV (UTF-8): households of one to four, ages 16 to 94."""
-    rng = random.Random(seed)  # noqa: S311 - synthetic demo data, repeatable on purpose
+    rng = random.Random(seed)  # noqa: S311  # nosec B311 - synthetic demo data, repeatable on purpose
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "birth_year", "gender", "area", "household"])
@@ -50,7 +50,7 @@ def load(staff, areas: list[str], cafe=None, today=None, register: int = 20_000,
     services.import_register(lottery, synthetic_register(register, areas, today.year).encode(),
                              staff)
     services.draw_invitations(lottery, invitations, True, staff, seed="sakura-2027")
-    rng = random.Random(120)  # noqa: S311 - synthetic demo data, repeatable on purpose
+    rng = random.Random(120)  # noqa: S311  # nosec B311 - synthetic demo data, repeatable on purpose
     invited = db.session.execute(
         select(Invitation.id, RegisterEntry.age_band, RegisterEntry.gender, RegisterEntry.area)
         .join(RegisterEntry, Invitation.register_entry_id == RegisterEntry.id)
