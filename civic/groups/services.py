@@ -5,9 +5,10 @@ import secrets
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import abort, current_app
 from sqlalchemy import select
 
+from civic.accounts.permissions import can
 from civic.audit.services import record
 from civic.extensions import db
 from civic.groups.models import (
@@ -25,6 +26,15 @@ from civic.timeutil import utcnow
 GROUP_FIELDS = ("name", "kind", "summary", "description", "meets", "how_to_join",
                 "member_count", "contact_name", "contact_email", "contact_phone", "contact_url",
                 "contact_visibility", "published")
+
+
+def visible_group_or_404(slug: str) -> Group:
+    """The group at ``slug`` if the current person may see it: an unpublished group is "not
+    found" to others (not forbidden), so that its existence does not leak."""
+    group = db.session.scalar(select(Group).where(Group.slug == slug))
+    if group is None or not can("group.view", group):
+        abort(404)
+    return group
 
 
 def ward_to_utc(moment: datetime) -> datetime:

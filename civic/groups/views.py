@@ -67,13 +67,6 @@ bp.app_template_global("group_kinds")(lambda: KIND_LABELS)
 bp.app_template_global("group_themes")(lambda: THEME_LABELS)
 
 
-def _group_or_404(slug: str) -> Group:
-    group = db.session.scalar(select(Group).where(Group.slug == slug))
-    if group is None or not can("group.view", group):
-        abort(404)
-    return group
-
-
 @bp.get("/groups")
 @read_only
 def index():
@@ -89,7 +82,7 @@ def index():
 @bp.get("/groups/<slug>")
 @read_only
 def show(slug: str):
-    group = _group_or_404(slug)
+    group = services.visible_group_or_404(slug)
     row = services.membership(group, current_user) if current_user.is_authenticated else None
     return render_template("groups/show.html", group=group, activities=services.activities(group),
                            projects=services.projects(group), membership=row,
@@ -102,7 +95,7 @@ def show(slug: str):
 @login_required
 @limiter.limit("10 per hour", methods=["POST"], key_func=person_or_address)
 def request_admin(slug: str):
-    group = _group_or_404(slug)
+    group = services.visible_group_or_404(slug)
     require("group.request_admin", group)
     form = AdminRequestForm()
     if form.validate_on_submit():
@@ -145,7 +138,7 @@ def new():
 @login_required
 @limiter.limit("120 per hour", methods=["POST"], key_func=person_or_address)
 def edit(slug: str):
-    group = _group_or_404(slug)
+    group = services.visible_group_or_404(slug)
     require("group.edit", group)
     return _edit(group, staff=can("group.manage", group))
 
@@ -168,7 +161,7 @@ def _edit(group: Group, *, staff: bool):
 @login_required
 @limiter.limit("60 per hour", methods=["POST"], key_func=person_or_address)
 def new_activity(slug: str):
-    group = _group_or_404(slug)
+    group = services.visible_group_or_404(slug)
     require("group.edit", group)
     form = ActivityForm()
     form.place.choices = [(0, _("Not on the map"))] + [
@@ -242,7 +235,7 @@ def revoke(membership_id: int):
 def projects(slug: str):
     from civic.proposals.models import Proposal
 
-    group = _group_or_404(slug)
+    group = services.visible_group_or_404(slug)
     require("group.manage", group)
     form = ProjectForm()
     form.proposal.choices = [(proposal.id, proposal.title) for proposal in db.session.scalars(

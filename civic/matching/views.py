@@ -8,6 +8,7 @@ from civic.accounts.permissions import can, require, signed_in
 from civic.accounts.services import personal_data_sections
 from civic.extensions import db, limiter, person_or_address
 from civic.forms import ConfirmForm
+from civic.groups import services as groups
 from civic.matching import services
 from civic.matching.forms import AcceptForm, NeedForm, OfferForm, slot_label
 from civic.matching.models import MatchResponse, Need
@@ -45,15 +46,6 @@ def _need_or_404(need_id: int) -> Need:
     return need
 
 
-def _group_or_404(slug: str):
-    from civic.groups.models import Group
-
-    group = db.session.scalar(select(Group).where(Group.slug == slug))
-    if group is None:
-        abort(404)
-    return group
-
-
 @bp.get("/matching/")
 @no_store
 def index():
@@ -85,7 +77,7 @@ def offer():
 
 @bp.route("/groups/<slug>/needs/new", methods=["GET", "POST"])
 def new_need(slug: str):
-    group = _group_or_404(slug)
+    group = groups.visible_group_or_404(slug)
     require("matching.post_need", group)
     form = NeedForm()
     if form.validate_on_submit():

@@ -26,6 +26,7 @@ from civic.accounts.permissions import can, require, signed_in
 from civic.accounts.services import personal_data_sections
 from civic.extensions import db, limiter, person_or_address
 from civic.forms import ConfirmForm, confirmation
+from civic.groups import services as groups
 from civic.i18n import format_moment
 from civic.meetings import ical, services
 from civic.meetings.forms import KIND_LABELS, MaterialForm, MeetingForm, MinutesForm, SignupForm
@@ -48,15 +49,6 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
     if meeting is None or not can("meeting.view", meeting):
         abort(404)
     return meeting
-
-
-def _group_or_404(slug: str):
-    from civic.groups.models import Group
-
-    group = db.session.scalar(select(Group).where(Group.slug == slug))
-    if group is None:
-        abort(404)
-    return group
 
 
 def _zone() -> ZoneInfo:
@@ -124,7 +116,7 @@ def new_for_process(slug: str):
 
 @bp.route("/groups/<slug>/meetings/new", methods=["GET", "POST"])
 def new_for_group(slug: str):
-    group = _group_or_404(slug)
+    group = groups.visible_group_or_404(slug)
     require("meeting.create_for_group", group)
     return _edit(None, group.area_id, group=group)
 
