@@ -96,6 +96,15 @@ def _consultation_or_404(consultation_id: int) -> Consultation:
     return consultation
 
 
+def _published_result_or_404(consultation_id: int) -> Consultation:
+    """A consultation whose answer may be read (published, or staff checking it): its result
+    page, printable page and CSV are otherwise not found."""
+    consultation = _consultation_or_404(consultation_id)
+    if not can("consultation.see_result", consultation):
+        abort(404)
+    return consultation
+
+
 def _managed_or_404(consultation_id: int) -> Consultation:
     consultation = _consultation_or_404(consultation_id)
     require("consultation.manage", consultation)
@@ -225,27 +234,21 @@ def receipt(consultation_id: int, number: str):
 
 @bp.get("/consultations/<int:consultation_id>/result")
 def result(consultation_id: int):
-    consultation = _consultation_or_404(consultation_id)
-    if not can("consultation.see_result", consultation):
-        abort(404)
+    consultation = _published_result_or_404(consultation_id)
     return render_template("consultations/result.html", consultation=consultation,
                            result=consultation.result, printable=False)
 
 
 @bp.get("/consultations/<int:consultation_id>/result/print")
 def result_print(consultation_id: int):
-    consultation = _consultation_or_404(consultation_id)
-    if not can("consultation.see_result", consultation):
-        abort(404)
+    consultation = _published_result_or_404(consultation_id)
     return render_template("consultations/result.html", consultation=consultation,
                            result=consultation.result, printable=True)
 
 
 @bp.get("/consultations/<int:consultation_id>/result.csv")
 def result_csv(consultation_id: int):
-    consultation = _consultation_or_404(consultation_id)
-    if not can("consultation.see_result", consultation):
-        abort(404)
+    consultation = _published_result_or_404(consultation_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_("No."), _("Group"), _("Sections"), _("Opinions"),
