@@ -7,6 +7,8 @@ the visitor's side of ``consultation.see_result``); the data are its plain publi
 published never appear.
 """
 
+from datetime import datetime
+
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import lazyload
 
@@ -94,7 +96,9 @@ _SCHEMA = ConsultationSchema()
 def _plain(consultation: Consultation) -> dict:
     return {**consultations.published_result(consultation),
             "starts_on": consultation.starts_on, "ends_on": consultation.ends_on,
-            "published_at": consultation.result_published_at}
+            # The snapshot's own time when the column is unset (a result stored by hand).
+            "published_at": consultation.result_published_at
+            or datetime.fromisoformat(consultation.result["published_at"])}
 
 
 def _statement(process_id: int | None = None):
