@@ -338,6 +338,13 @@ CASES = [
     C("api.proposal_comments", "GET", EVERYONE, proposal_id="w.published"),
     C("api.proposal_comments", "GET", NOBODY, proposal_id="w.hidden_proposal"),
     C("api.budget_list", "GET", EVERYONE), C("api.budget", "GET", EVERYONE, budget_id="w.budget"),
+    # Public comments: only a published answer; surveys: only results made public
+    C("api.consultation_list", "GET", EVERYONE),
+    C("api.consultation", "GET", EVERYONE, consultation_id="w.closed_pc"),
+    C("api.consultation", "GET", NOBODY, consultation_id="w.open_pc"),
+    C("api.consultation", "GET", NOBODY, consultation_id="w.draft_pc"),
+    C("api.survey_list", "GET", EVERYONE),
+    C("api.survey", "GET", NOBODY, survey_id="w.survey"),
     # Open data: public files; the world's budget has published results (its pabulib file is
     # public) and no zip has been built in it (tests/opendata builds one).
     C("opendata.index", "GET", EVERYONE),

@@ -155,3 +155,6 @@ register(Dataset(
              Column("selected", "boolean", "採択されたか（結果公表後）",
                     "Funded (once results are published)")),
     rows=_budget_projects, depends=budgets.TABLES, api="api.budget_list"))
+
+# Further datasets, registered in modules of their own beside their API resources.
+from civic.api import results_datasets  # noqa: E402,F401  (registers on import)

@@ -9,7 +9,18 @@ import functools
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
-from civic.api import areas, budgets, comments, openapi, paging, problems, processes, proposals
+from civic.api import (
+    areas,
+    budgets,
+    comments,
+    consultations,
+    openapi,
+    paging,
+    problems,
+    processes,
+    proposals,
+    surveys,
+)
 from civic.api.openapi import documented
 from civic.caching import services as caching
 from civic.extensions import csrf, limiter
@@ -119,6 +130,54 @@ def reference():
 @read_only
 def specification():
     return jsonify(openapi.spec())
+
+
+@bp.get("/v1/consultations")
+@read_only
+@documented("Published results of public comments (パブリックコメント): counts of opinions and "
+            "submitters, and the table of answers (意見の概要と区の考え方); updated_since reads "
+            "the answer's publication.", consultations.ConsultationPageSchema,
+            consultations.ConsultationQuery)
+def consultation_list():
+    query = _query(consultations.ConsultationQuery)
+    return _cached("consultations", _key(query), consultations.TABLES,
+                   lambda: consultations.page(query))
+
+
+@bp.get("/v1/consultations/<int:consultation_id>")
+@read_only
+@documented("The published result of one public comment.", consultations.ConsultationSchema,
+            path="consultation_id")
+def consultation(consultation_id: int):
+    def compute():
+        found = consultations.visible(consultation_id)
+        return None if found is None else consultations.one(found)
+
+    return _cached("consultation", (consultation_id,), consultations.TABLES, compute,
+                   "consultation result")
+
+
+# read_only holds: a survey whose stored counts are stale is counted from its answers without
+# storing them (surveys.counts); the results page stores them when it is next read.
+@bp.get("/v1/surveys")
+@read_only
+@documented("Results of the surveys (アンケート) whose results are public: per question how "
+            "many answered, with counts and percentages; never an answer itself.",
+            surveys.SurveyPageSchema, paging.PageQuery)
+def survey_list():
+    query = _query(paging.PageQuery)
+    return _cached("surveys", _key(query), surveys.TABLES, lambda: surveys.page(query))
+
+
+@bp.get("/v1/surveys/<int:survey_id>")
+@read_only
+@documented("The public results of one survey.", surveys.SurveySchema, path="survey_id")
+def survey(survey_id: int):
+    def compute():
+        found = surveys.visible(survey_id)
+        return None if found is None else surveys.one(found)
+
+    return _cached("survey", (survey_id,), surveys.TABLES, compute, "survey results")
 
 
 @bp.get("/v1/areas")

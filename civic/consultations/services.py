@@ -627,27 +627,36 @@ def notify_submitters(consultation_id: int, progress=None) -> dict:
 
 # For the public API ----------------------------------------------------------------------------
 
-def published_results(process_id: int | None = None) -> list[dict]:
-    """The published answers of published consultations in published processes, as plain data
-    (no ORM objects): what the public API serves. Opinions themselves are never included."""
+def published_statement(process_id: int | None = None):
+    """The consultations whose answer everyone may read (``consultation.see_result`` for a
+    visitor): published, in a published process, with a published result; by id."""
     from civic.spaces.models import Process
 
     statement = (select(Consultation).join(Process, Process.id == Consultation.process_id)
                  .where(Consultation.published.is_(True), Process.published.is_(True),
-                        Consultation.result.is_not(None))
-                 .order_by(Consultation.id))
+                        Consultation.result.is_not(None)))
     if process_id is not None:
         statement = statement.where(Consultation.process_id == process_id)
-    out = []
-    for consultation in db.session.scalars(statement):
-        result = consultation.result
-        out.append({
-            "id": consultation.id, "process_id": consultation.process_id,
-            "title": consultation.title, "language": consultation.language,
-            "starts_on": consultation.starts_on.isoformat(),
-            "ends_on": consultation.ends_on.isoformat(),
-            "published_at": result["published_at"], "counts": result["counts"],
-            "answers": result["table"],
-            "changed_sections": [s["label"] for s in result["sections"] if s["changed"]],
-        })
-    return out
+    return statement
+
+
+def published_result(consultation: Consultation) -> dict:
+    """One published answer as plain data (no ORM objects); opinions themselves never."""
+    result = consultation.result
+    return {
+        "id": consultation.id, "process_id": consultation.process_id,
+        "title": consultation.title, "language": consultation.language,
+        "starts_on": consultation.starts_on.isoformat(),
+        "ends_on": consultation.ends_on.isoformat(),
+        "published_at": result["published_at"], "counts": result["counts"],
+        "answers": result["table"],
+        "dispositions": result.get("dispositions", {}),
+        "changed_sections": [s["label"] for s in result["sections"] if s["changed"]],
+    }
+
+
+def published_results(process_id: int | None = None) -> list[dict]:
+    """The published answers of published consultations in published processes, as plain data
+    (no ORM objects): what the public API serves. Opinions themselves are never included."""
+    return [published_result(consultation) for consultation in db.session.scalars(
+        published_statement(process_id).order_by(Consultation.id))]

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import flag_modified
 
 from civic.accounts.permissions import signed_in
@@ -311,23 +312,48 @@ def channel_counts(survey: Survey) -> dict[str, int]:
         .where(SurveyResponse.survey_id == survey.id).group_by(SurveyResponse.channel)).all())
 
 
+def public_statement():
+    """The surveys whose results everyone may read (``survey.results`` for a visitor), by id:
+    results public, not a draft, and in a published process (its own or its café's) if any."""
+    from civic.cafe.models import Cafe
+    from civic.spaces.models import Process
+
+    own = aliased(Process)
+    cafe_process = aliased(Process)
+    return (select(Survey)
+            .outerjoin(own, own.id == Survey.process_id)
+            .outerjoin(Cafe, Cafe.id == Survey.cafe_id)
+            .outerjoin(cafe_process, cafe_process.id == Cafe.process_id)
+            .where(Survey.results_public.is_(True), Survey.state != "draft",
+                   or_(Survey.process_id.is_(None), own.published.is_(True)),
+                   or_(Survey.process_id.is_not(None), Survey.cafe_id.is_(None),
+                       cafe_process.published.is_(True))))
+
+
+def counts(survey: Survey) -> dict:
+    """The survey's counts without writing: the stored aggregate when it is current, else
+    counted afresh (for readers that may not write, such as the public API)."""
+    agg = db.session.get(SurveyAggregate, survey.id)
+    if agg is not None and agg.version == survey.answer_count:
+        return agg.data
+    return results.count(survey.questions, all_answers(survey))
+
+
+def public_result(survey: Survey, data: dict) -> dict:
+    """What the public results page shows of a survey, as plain data: per question counts and
+    percentages, never an answer itself nor who gave it."""
+    shown = results.shown(survey.questions, data)
+    for view in shown:  # 「その他」 as a flag, not the pages' marker label
+        view["bars"] = [{**bar, "label": None, "other": True} if bar["label"] == "\x00other"
+                        else bar for bar in view["bars"]]
+    return {"id": survey.id, "title": survey.title, "state": survey.state,
+            "answers": data["total"], "questions": shown}
+
+
 def public_results() -> list[dict]:
     """Plain aggregates of the surveys whose results are public (for the public API)."""
-    out = []
-    for survey in db.session.scalars(select(Survey).where(Survey.results_public.is_(True),
-                                                          Survey.state != "draft")
-                                     .order_by(Survey.id)):
-        process = owning_process(survey)
-        if process is not None and not process.published:
-            continue
-        data = aggregate(survey)
-        shown = results.shown(survey.questions, data)
-        for view in shown:  # 「その他」 as a flag, not the pages' marker label
-            view["bars"] = [{**bar, "label": None, "other": True} if bar["label"] == "\x00other"
-                            else bar for bar in view["bars"]]
-        out.append({"id": survey.id, "title": survey.title, "state": survey.state,
-                    "answers": data["total"], "questions": shown})
-    return out
+    return [public_result(survey, aggregate(survey))
+            for survey in db.session.scalars(public_statement().order_by(Survey.id))]
 
 
 # Free text to themes ------------------------------------------------------------------------------

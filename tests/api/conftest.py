@@ -72,3 +72,91 @@ def world(make_user, make_area, make_process, make_proposal):
     comment = comment_on(published, author, "賛成です。ベンチがほしい。", stance="for")
     return SimpleNamespace(area=area, author=author, process=process, published=published,
                            accepted=accepted, comment=comment)
+
+
+@pytest.fixture
+def results(world, make_user, make_process):
+    """Public comments and surveys: one of each whose results everyone may read, beside a
+    consultation still taking opinions, one closed but unanswered, one unpublished and one in an
+    unpublished process, and surveys that are private, drafts or in an unpublished process."""
+    from civic.consultations import services as consultations
+    from civic.consultations.models import Consultation, Opinion, OpinionGroup, Section
+    from civic.surveys.models import Survey, SurveyQuestion, SurveyResponse
+    from civic.timeutil import ward_today
+
+    today, day = ward_today(), timedelta(days=1)
+    hidden_process = make_process(title="非公開の参加プロセス", published=False)
+    staff = make_user(roles=("staff",), email="pc-staff.secret@example.jp", name="担当職員")
+
+    def consultation(title, ends, process=world.process, published=True, answered=True,
+                     publish=True):
+        made = Consultation(process_id=process.id, title=title, draft="## 第1条\n本文",
+                            starts_on=today - 40 * day, ends_on=today + ends * day,
+                            published=published, created_by_id=staff.id,
+                            sections=[Section(position=1, number="第1条", heading="目的",
+                                              body="本文")])
+        db.session.add(made)
+        db.session.flush()
+        group = OpinionGroup(consultation_id=made.id, label=f"{title}の項目",
+                             summary=f"{title}の概要" if answered else "",
+                             response=f"{title}の区の考え方" if answered else "",
+                             disposition="partly" if answered else None)
+        db.session.add(group)
+        db.session.flush()
+        for number, (body, extra) in enumerate((
+                (f"{title}の意見本文", {"name": "意見者の氏名の秘密", "address": "住所の秘密1-2-3"}),
+                ("090-1234-5678 個人情報を含む意見の秘密", {"hidden_reason": "個人情報"}),
+                (f"{title}の郵送の意見", {"channel": "post"})), start=1):
+            db.session.add(Opinion(consultation_id=made.id, number=number,
+                                   receipt=f"PC{made.id}-{number:05d}", body=body,
+                                   received_on=today - 3 * day, group_id=group.id,
+                                   section_id=made.sections[0].id, **extra))
+        db.session.flush()
+        if publish:
+            made.result = consultations.snapshot(made)
+            made.result_published_at = utcnow()
+        db.session.commit()
+        return made
+
+    answered = consultation("公園整備計画", -1)
+    consultation("締切前の秘密", 20, publish=False)
+    consultation("未回答の秘密", -1, answered=False, publish=False)
+    consultation("非公開パブコメの秘密", -1, published=False)
+    consultation("非公開プロセスのパブコメの秘密", -1, process=hidden_process)
+
+    def survey(title, process=world.process, **extra):
+        made = Survey(title=title, process_id=process.id, area_id=process.area_id,
+                      **{"state": "closed", "results_public": True, **extra})
+        db.session.add(made)
+        db.session.flush()
+        items = [SurveyQuestion(kind="single", label="公園をよく使いますか",
+                                options=["毎日", "ときどき"], has_other=True),
+                 SurveyQuestion(kind="scale", label="満足度", low=1, high=5),
+                 SurveyQuestion(kind="matrix", label="施設の評価", rows=["遊具", "トイレ"],
+                                low=1, high=3),
+                 SurveyQuestion(kind="ranking", label="優先順位", options=["ベンチ", "日陰"]),
+                 SurveyQuestion(kind="number", label="年に何回", low=0, high=400),
+                 SurveyQuestion(kind="date", label="最後に来た日"),
+                 SurveyQuestion(kind="long", label="ご意見")]
+        for position, q in enumerate(items):
+            q.survey_id, q.position = made.id, position
+        db.session.add_all(items)
+        db.session.flush()
+        single, scale, matrix, ranking, number, when, text = (str(q.id) for q in items)
+        for n, choice in enumerate((0, 1, -1)):
+            db.session.add(SurveyResponse(
+                survey_id=made.id, respondent_id=world.author.id if n == 0 else None,
+                submitted_on=today, answers={
+                    single: choice, f"{single}_other": "その他の自由記述の秘密",
+                    scale: n + 3, matrix: [1, n + 1], ranking: [n % 2, 1 - n % 2],
+                    number: 10 * (n + 1), when: f"2026-0{n + 1}-15",
+                    text: f"自由記述の秘密{n}"}))
+        made.answer_count = 3
+        db.session.commit()
+        return made
+
+    public = survey("公園アンケート")
+    survey("非公開結果アンケートの秘密", results_public=False)
+    survey("下書きアンケートの秘密", state="draft")
+    survey("非公開プロセスのアンケートの秘密", process=hidden_process)
+    return SimpleNamespace(consultation=answered, survey=public)

@@ -10,7 +10,14 @@ from tests.api.conftest import comment_on
 SECRETS = ("hanako.secret@example.jp", "staff.secret@example.jp", "下書きの秘密", "相談中の秘密",
            "非公開プロセスの秘密", "隠された提案の秘密", "隠されたコメントの秘密",
            "削除されたコメントの秘密", "不適切な内容", "提出済みの秘密", "退会者の名前",
-           "非公開予算の秘密", "voter-secret")
+           "非公開予算の秘密", "voter-secret",
+           # Public comments: opinions and their senders, and consultations not answered yet
+           "意見本文", "意見者の氏名の秘密", "住所の秘密", "個人情報を含む意見の秘密", "090-1234-5678",
+           "締切前の秘密", "未回答の秘密", "非公開パブコメの秘密", "非公開プロセスのパブコメの秘密",
+           "pc-staff.secret",
+           # Surveys: answers themselves, and surveys whose results are not public
+           "自由記述の秘密", "非公開結果アンケートの秘密", "下書きアンケートの秘密",
+           "非公開プロセスのアンケートの秘密")
 
 
 def _walk(client, url):
@@ -25,8 +32,8 @@ def _walk(client, url):
             return texts
 
 
-def test_no_private_data_on_any_endpoint(client, world, budgets, make_user, make_process,
-                                         make_proposal):
+def test_no_private_data_on_any_endpoint(client, world, budgets, results, make_user,
+                                         make_process, make_proposal):
     staff = make_user(email="staff.secret@example.jp", roles=("staff",), name="職員")
     batch, codes = accounts.issue_codes(world.area, 3, "letter", 30, staff)
     accounts.redeem_code(make_user(email="newcomer.secret@example.jp"), codes[0])
@@ -57,11 +64,35 @@ def test_no_private_data_on_any_endpoint(client, world, budgets, make_user, make
                   for b in json.loads(page)["items"]]
     assert sorted(budget_ids) == sorted([budgets.published.id, budgets.voting.id])
     urls += [f"/api/v1/budgets/{budget_id}" for budget_id in budget_ids]
+    consultation_ids = [c["id"] for page in _walk(client, "/api/v1/consultations")
+                        for c in json.loads(page)["items"]]
+    assert consultation_ids == [results.consultation.id]
+    survey_ids = [s["id"] for page in _walk(client, "/api/v1/surveys")
+                  for s in json.loads(page)["items"]]
+    assert survey_ids == [results.survey.id]
+    urls += ["/api/v1/consultations", "/api/v1/surveys",
+             *(f"/api/v1/consultations/{n}" for n in consultation_ids),
+             *(f"/api/v1/surveys/{n}" for n in survey_ids)]
     everything = "\n".join(text for url in urls for text in _walk(client, url))
 
     assert "賛成です。ベンチがほしい。" in everything and "退会した人のコメント" in everything
+    assert "公園整備計画の区の考え方" in everything and "公園アンケート" in everything
     for secret in (*SECRETS, "newcomer.secret", batch, *codes, *(code.replace("-", "") for code in codes)):
         assert secret not in everything, secret
-    assert "email" not in everything and "hidden_reason" not in everything
+    # "email" is a channel of public comments, counted (by_channel): never a field with text.
+    assert '"email": "' not in everything and "@example.jp" not in everything
+    assert "hidden_reason" not in everything
     assert client.get(f"/api/v1/proposals/{hidden.id}").status_code == 404
     assert client.get(f"/api/v1/proposals/{hidden.id}/comments").status_code == 404
+
+
+def test_unanswered_private_and_draft_results_are_not_found(client, results):
+    from civic.consultations.models import Consultation
+    from civic.surveys.models import Survey
+
+    for model, url, public in ((Consultation, "/api/v1/consultations/{}", results.consultation),
+                               (Survey, "/api/v1/surveys/{}", results.survey)):
+        for other in db.session.scalars(db.select(model).where(model.id != public.id)):
+            answer = client.get(url.format(other.id))
+            assert answer.status_code == 404 and answer.mimetype == "application/problem+json"
+        assert client.get(url.format(public.id)).status_code == 200
