@@ -271,10 +271,7 @@ def aggregate(survey: Survey) -> dict:
 
 
 def recount(survey: Survey) -> dict:
-    rows = db.session.scalars(select(SurveyResponse.answers)
-                              .where(SurveyResponse.survey_id == survey.id)
-                              .execution_options(yield_per=2000))
-    data = results.count(survey.questions, rows)
+    data = results.count(survey.questions, all_answers(survey))
     version = data["total"]
     agg = db.session.get(SurveyAggregate, survey.id)
     if agg is None:
@@ -292,10 +289,21 @@ def recount(survey: Survey) -> dict:
     return data
 
 
-def all_answers(survey: Survey) -> Iterator[dict]:
-    return db.session.scalars(select(SurveyResponse.answers)
-                              .where(SurveyResponse.survey_id == survey.id)
-                              .execution_options(yield_per=2000))
+def all_answers(survey: Survey, batch: int = 2000) -> Iterator[dict]:
+    """Every answer of the survey, read a batch at a time by id. Not a server-side cursor
+    (``yield_per``): PostgreSQL opens those only inside a transaction, and read-only requests
+    (the public API, results pages) run without one."""
+    after = 0
+    while True:
+        rows = db.session.execute(select(SurveyResponse.id, SurveyResponse.answers)
+                                  .where(SurveyResponse.survey_id == survey.id,
+                                         SurveyResponse.id > after)
+                                  .order_by(SurveyResponse.id).limit(batch)).all()
+        for _id, answers in rows:
+            yield answers
+        if len(rows) < batch:
+            return
+        after = rows[-1][0]
 
 
 def choice_questions(survey: Survey) -> list[SurveyQuestion]:
