@@ -352,6 +352,12 @@ CASES = [
     C("opendata.download", "GET", EVERYONE, name="budget_projects", fmt="json"),
     C("opendata.pabulib", "GET", EVERYONE, budget_id="w.budget"),
     C("opendata.archive", "GET", NOBODY),
+    # Opinion maps: the world's conversations have no computed map yet, the other is unpublished.
+    C("api.opinion_map_list", "GET", EVERYONE),
+    C("api.opinion_map", "GET", NOBODY, conversation_id="w.conversation"),
+    C("api.opinion_map", "GET", NOBODY, conversation_id="w.hidden_conversation"),
+    C("opendata.polis", "GET", NOBODY, conversation_id="w.conversation"),
+    C("opendata.polis", "GET", NOBODY, conversation_id="w.hidden_conversation"),
     C("notifications.index", "GET", SIGNED_IN),
     C("notifications.show", "GET", {AUTHOR}, notification_id="w.notification"),
     C("notifications.open_", "POST", {AUTHOR}, notification_id="w.notification"),

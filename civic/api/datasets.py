@@ -156,5 +156,5 @@ register(Dataset(
                     "Funded (once results are published)")),
     rows=_budget_projects, depends=budgets.TABLES, api="api.budget_list"))
 
-# Further datasets, registered in modules of their own beside their API resources.
-from civic.api import results_datasets  # noqa: E402,F401  (registers on import)
+# Datasets of further resources register in modules of their own beside their API resources.
+from civic.api import opinion_datasets, results_datasets  # noqa: E402, F401  (register on import)

@@ -260,3 +260,7 @@ def budget(budget_id: int):
         return None if found is None else budgets.one(found)
 
     return _cached("budget", (budget_id,), budgets.TABLES, compute, "budget")
+
+
+# Routes of further resources live in modules of their own on the same blueprint.
+from civic.api import opinion_views  # noqa: E402, F401

@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import current_app
 
 from civic.api import budgets as api_budgets
+from civic.api import opinion_maps as api_opinion_maps
 from civic.api.datasets import walk
 from civic.budgets import pabulib
 from civic.budgets import services as budget_services
@@ -126,6 +127,16 @@ def pabulib_text(budget_id: int) -> str | None:
 
 # The zip of everything --------------------------------------------------------------------------
 
+def published_opinion_maps() -> list[dict]:
+    """The opinion maps (as the API shows them) that residents may see."""
+    return list(walk(api_opinion_maps.page))
+
+
+def polis_zip(conversation_id: int) -> bytes | None:
+    """A published opinion map's Polis export (visible statements, numbered participants)."""
+    return api_opinion_maps.polis_zip(conversation_id)
+
+
 def archive_path() -> Path:
     folder = current_app.config["CIVIC_OPEN_DATA_DIR"]
     return Path(folder or Path(current_app.instance_path) / "open-data") / ARCHIVE
@@ -171,6 +182,12 @@ def build() -> tuple[Path, int]:
             for budget in published_budgets():
                 if (text := pabulib_text(budget["id"])) is not None:
                     zf.writestr(f"pabulib/budget-{budget['id']}.pb", text)
+            for report in published_opinion_maps():
+                if (data := polis_zip(report["id"])) is not None:
+                    with zipfile.ZipFile(io.BytesIO(data)) as polis:
+                        for member in polis.namelist():
+                            zf.writestr(f"polis/opinions-{report['id']}/{member}",
+                                        polis.read(member))
             zf.writestr("datapackage.json", json.dumps(_package(), ensure_ascii=False, indent=2))
             terms = licence()
             zf.writestr("LICENSE.txt", f"{terms['name']}\n{terms['url']}\n\n{terms['attribution']}\n")

@@ -29,6 +29,7 @@ def index():
     return render_template(
         "opendata/index.html", datasets=registry.datasets(), terms=services.licence(),
         last_update=services.last_update, budgets=services.published_budgets(),
+        opinion_maps=services.published_opinion_maps(),
         archive=archive, archive_size=_size(archive[1]) if archive else None)
 
 
@@ -53,6 +54,16 @@ def pabulib(budget_id: int):
     if text is None:
         abort(404)
     return _file(text.encode(), "text/plain", f"budget-{budget_id}.pb")
+
+
+@bp.get("/open-data/opinions/<int:conversation_id>-polis.zip")
+@read_only
+@limiter.limit(DOWNLOADS)
+def polis(conversation_id: int):
+    data = services.polis_zip(conversation_id)
+    if data is None:
+        abort(404)
+    return _file(data, "application/zip", f"opinions-{conversation_id}-polis.zip")
 
 
 @bp.get(f"/open-data/{services.ARCHIVE}")

@@ -493,10 +493,14 @@ def _polis_moderated(statement: Statement) -> int:
     return {"visible": 1, "awaiting": 0, "hidden": polis_csv.MODERATED_OUT}[state]
 
 
-def export_zip(conversation: Conversation) -> bytes:
+def export_zip(conversation: Conversation, public: bool = False) -> bytes:
     """comments.csv, votes.csv and participants-votes.csv of the conversation, zipped.
 
-    Participants are named by their number in this conversation, never by account.
+    Participants are named by their number in this conversation, never by account. The public
+    export (open data, once the map is published) keeps only visible statements and the votes on
+    them, and numbers the participants 0, 1, 2 … as Polis's own open data does, so that not even
+    a row id leaves civic. The texts are written as they are, not formula-escaped like civic's
+    spreadsheet CSVs: this is a data format that Polis and its tools read back.
     """
     statements = db.session.scalars(select(Statement).where(
         Statement.conversation_id == conversation.id).order_by(Statement.id)).all()
@@ -505,6 +509,20 @@ def export_zip(conversation: Conversation) -> bytes:
                OpinionVote.voted_at)
         .where(OpinionVote.conversation_id == conversation.id)
         .order_by(OpinionVote.voted_at, OpinionVote.id)).all()
+    matrix, _version = vote_matrix(conversation.id)
+    name = str
+    if public:
+        statements = [s for s in statements if s.hidden_at is None]
+        shown = {s.id for s in statements}
+        votes = [v for v in votes if v[0] in shown]
+        people = {v[1] for v in votes} | {s.participant_id for s in statements
+                                          if s.participant_id}
+        name = {pid: str(n) for n, pid in enumerate(sorted(people))}.__getitem__
+        columns = [j for j, s in enumerate(matrix.statements) if int(s) in shown]
+        rows = [i for i, p in enumerate(matrix.participants) if int(p) in people]
+        matrix = maths.VoteMatrix([name(int(matrix.participants[i])) for i in rows],
+                                  [matrix.statements[j] for j in columns],
+                                  matrix.votes[np.ix_(rows, columns)])
     tallies: dict[int, list[int]] = {}
     for sid, _pid, value, _at in votes:
         entry = tallies.setdefault(sid, [0, 0])
@@ -518,20 +536,20 @@ def export_zip(conversation: Conversation) -> bytes:
             continue
         agrees, disagrees = tallies.get(s.id, [0, 0])
         comments.append(polis_csv.Comment(
-            comment_id=str(s.id), author_id=str(s.participant_id or ""), body=s.body,
-            moderated=_polis_moderated(s), agrees=agrees, disagrees=disagrees,
+            comment_id=str(s.id), author_id=name(s.participant_id) if s.participant_id else "",
+            body=s.body, moderated=_polis_moderated(s), agrees=agrees, disagrees=disagrees,
             timestamp=_millis(s.created_at), datetime=s.created_at.isoformat() + "Z"))
-    vote_rows = [polis_csv.Vote(comment_id=str(sid), voter_id=str(pid), vote=value,
+    vote_rows = [polis_csv.Vote(comment_id=str(sid), voter_id=name(pid), vote=value,
                                 timestamp=_millis(at), datetime=at.isoformat() + "Z")
                  for sid, pid, value, at in votes]
-    matrix, _version = vote_matrix(conversation.id)
     result = current_result(conversation)
-    groups = {p: row[2] for p, row in (result.data.get("participants", {}).items()
-                                       if result else [])}
+    placed = result.data.get("participants", {}).items() if result else ()
+    groups = {name(int(p)): row[2] for p, row in placed
+              if not public or int(p) in people}
     authored: dict[str, int] = {}
     for s in statements:
         if s.participant_id:
-            authored[str(s.participant_id)] = authored.get(str(s.participant_id), 0) + 1
+            authored[name(s.participant_id)] = authored.get(name(s.participant_id), 0) + 1
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("comments.csv", polis_csv.render(polis_csv.comments_rows(comments)))
@@ -620,3 +638,4 @@ def import_polis(process, question: str, files: dict[str, bytes], user) -> Conve
     db.session.commit()
     request_recompute(conversation, user)
     return conversation
+

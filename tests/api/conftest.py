@@ -160,3 +160,65 @@ def results(world, make_user, make_process):
     survey("下書きアンケートの秘密", state="draft")
     survey("非公開プロセスのアンケートの秘密", process=hidden_process)
     return SimpleNamespace(consultation=answered, survey=public)
+
+
+def conversation_in(process, staff, question, seeds, **settings):
+    from civic.opinions import services as opinions
+    from civic.opinions.models import Conversation
+
+    conversation = opinions.save_conversation(
+        Conversation(process_id=process.id),
+        {"question": question, "description": "", "statement_length": 140, "moderation": "post",
+         "voters": "guests", "participants_write": True, "map_public": True,
+         "seeds": "\n".join(seeds), **settings}, staff)
+    return db.session.get(Conversation, conversation.id)
+
+
+def two_camps(conversation, people=20):
+    """Half agree with the first half of the statements, the others the opposite; everyone
+    agrees with the last one; then the map is computed."""
+    from civic.opinions import services as opinions
+
+    *split, common = [s for s in conversation.statements if not s.is_hidden]
+    half = len(split) // 2
+    for i in range(people):
+        participant, _token = opinions.join(conversation, None, None)
+        db.session.flush()
+        camp = 1 if i % 2 == 0 else -1
+        for j, statement in enumerate(split):
+            opinions.vote(conversation, participant, statement, camp if j < half else -camp)
+        opinions.vote(conversation, participant, common, 1)
+    db.session.commit()
+
+
+@pytest.fixture
+def opinion_maps(make_user, make_process):
+    """A published map with a moderated-out statement, one whose map is for staff only, one in
+    an unpublished process, and one never computed."""
+    from civic.opinions import services as opinions
+    from civic.timeutil import utcnow as now
+
+    staff = make_user(roles=("staff",))
+    process = make_process(title="意見プロセス", features=("opinions_open",))
+    seeds = tuple(f"意見{i}" for i in range(6)) + ("みんなの意見",)
+    published = conversation_in(process, staff, "公園をどうする？", ("隠された意見の秘密", *seeds))
+    secret = published.statements[0]
+    two_camps(published)
+    participant, _token = opinions.join(published, None, None)
+    db.session.flush()
+    opinions.vote(published, participant, secret, 1)
+    secret.hidden_at, secret.hidden_reason = now(), "不適切な内容"
+    db.session.commit()
+    opinions.recompute(published.id)
+    staff_only = conversation_in(process, staff, "職員だけの地図の秘密", seeds, map_public=False)
+    two_camps(staff_only)
+    opinions.recompute(staff_only.id)
+    hidden = conversation_in(make_process(title="非公開プロセスの秘密の意見", published=False,
+                                          features=("opinions_open",)),
+                             staff, "非公開の問いの秘密", seeds)
+    two_camps(hidden)
+    opinions.recompute(hidden.id)
+    fresh = conversation_in(process, staff, "未集計の問いの秘密", seeds)
+    db.session.commit()
+    return SimpleNamespace(published=published, secret=secret, staff_only=staff_only,
+                           hidden=hidden, fresh=fresh)

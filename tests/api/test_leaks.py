@@ -17,7 +17,9 @@ SECRETS = ("hanako.secret@example.jp", "staff.secret@example.jp", "下書きの�
            "pc-staff.secret",
            # Surveys: answers themselves, and surveys whose results are not public
            "自由記述の秘密", "非公開結果アンケートの秘密", "下書きアンケートの秘密",
-           "非公開プロセスのアンケートの秘密")
+           "非公開プロセスのアンケートの秘密",
+           # Opinion maps: moderated statements and maps not public
+           "隠された意見の秘密", "職員だけの地図の秘密", "非公開の問いの秘密", "未集計の問いの秘密")
 
 
 def _walk(client, url):
@@ -32,7 +34,8 @@ def _walk(client, url):
             return texts
 
 
-def test_no_private_data_on_any_endpoint(client, world, budgets, results, make_user,
+def test_no_private_data_on_any_endpoint(client, world, budgets, results, opinion_maps,
+                                         make_user,
                                          make_process, make_proposal):
     staff = make_user(email="staff.secret@example.jp", roles=("staff",), name="職員")
     batch, codes = accounts.issue_codes(world.area, 3, "letter", 30, staff)
@@ -73,8 +76,13 @@ def test_no_private_data_on_any_endpoint(client, world, budgets, results, make_u
     urls += ["/api/v1/consultations", "/api/v1/surveys",
              *(f"/api/v1/consultations/{n}" for n in consultation_ids),
              *(f"/api/v1/surveys/{n}" for n in survey_ids)]
+    map_ids = [m["id"] for page in _walk(client, "/api/v1/opinion-maps")
+               for m in json.loads(page)["items"]]
+    assert map_ids == [opinion_maps.published.id]
+    urls += ["/api/v1/opinion-maps", *(f"/api/v1/opinion-maps/{i}" for i in map_ids)]
     everything = "\n".join(text for url in urls for text in _walk(client, url))
 
+    assert "みんなの意見" in everything and "公園をどうする？" in everything
     assert "賛成です。ベンチがほしい。" in everything and "退会した人のコメント" in everything
     assert "公園整備計画の区の考え方" in everything and "公園アンケート" in everything
     for secret in (*SECRETS, "newcomer.secret", batch, *codes, *(code.replace("-", "") for code in codes)):
@@ -84,6 +92,8 @@ def test_no_private_data_on_any_endpoint(client, world, budgets, results, make_u
     assert "hidden_reason" not in everything
     assert client.get(f"/api/v1/proposals/{hidden.id}").status_code == 404
     assert client.get(f"/api/v1/proposals/{hidden.id}/comments").status_code == 404
+    for conversation in (opinion_maps.staff_only, opinion_maps.hidden, opinion_maps.fresh):
+        assert client.get(f"/api/v1/opinion-maps/{conversation.id}").status_code == 404
 
 
 def test_unanswered_private_and_draft_results_are_not_found(client, results):
