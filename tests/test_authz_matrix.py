@@ -17,6 +17,7 @@ world is rebuilt, so each case sees the same starting state.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -446,6 +447,14 @@ CASES = [
     C("groups.edit", "POST", STAFF_ONLY | {AUTHOR}, slug="w.group_slug"),
     C("groups.new_activity", "GET", STAFF_ONLY | {AUTHOR}, slug="w.group_slug"),
     C("groups.new_activity", "POST", STAFF_ONLY | {AUTHOR}, slug="w.group_slug"),
+    C("groups.edit_activity", "GET", STAFF_ONLY | {AUTHOR}, slug="w.group_slug",
+      activity_id="w.group_activity"),
+    C("groups.edit_activity", "POST", STAFF_ONLY | {AUTHOR}, slug="w.group_slug",
+      activity_id="w.group_activity"),
+    C("groups.remove_activity", "GET", STAFF_ONLY | {AUTHOR}, slug="w.group_slug",
+      activity_id="w.group_activity"),
+    C("groups.remove_activity", "POST", STAFF_ONLY | {AUTHOR}, slug="w.group_slug",
+      activity_id="w.group_activity"),
     C("groups.new", "GET", ANY_STAFF), C("groups.new", "POST", ANY_STAFF),
     C("groups.requests", "GET", ANY_STAFF),
     C("groups.decide", "POST", STAFF_ONLY, membership_id="w.group_request"),
@@ -617,7 +626,7 @@ def extend_world(w, users, process) -> None:
     else:
         import xstatic.pkg.leaflet
 
-        from civic.groups.models import Group, GroupMembership
+        from civic.groups.models import Group, GroupActivity, GroupMembership
 
         place = Place(name="本町会館", category="meeting_room", area_id=w.area_a, lat=35.65,
                       lon=139.65)
@@ -631,8 +640,11 @@ def extend_world(w, users, process) -> None:
         db.session.flush()
         request = GroupMembership(group_id=group.id, user_id=users[VERIFIED].id, message="会長")
         admin = GroupMembership(group_id=group.id, user_id=w.author, state="confirmed")
-        db.session.add_all([request, admin])
+        activity = GroupActivity(group_id=group.id, title="清掃活動",
+                                 starts_at=datetime(2027, 4, 1, 1))
+        db.session.add_all([request, admin, activity])
         db.session.commit()
+        w.group_activity = activity.id
         w.place, w.hidden_place = place.id, hidden_place.id
         w.group_slug, w.hidden_group_slug = group.slug, hidden_group.slug
         w.group_request, w.group_admin = request.id, admin.id

@@ -73,11 +73,15 @@ class DecisionForm(FlaskForm):
     submit = SubmitField(_l("Save decision"))
 
 
+LOCAL_TIME = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
 class ActivityForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
-    starts_at = DateTimeLocalField(_l("Starts"), validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), validators=[Optional()])
+    # The first format is the one the field is shown in: what <input type=datetime-local> expects.
+    starts_at = DateTimeLocalField(_l("Starts"), validators=[DataRequired()], format=LOCAL_TIME)
+    ends_at = DateTimeLocalField(_l("Ends"), validators=[Optional()], format=LOCAL_TIME)
     place = SelectField(_l("Place"), coerce=int)
     location = StringField(_l("Or where, if not on the map"), validators=[Length(max=200)])
     partners = CheckboxesField(_l("Groups taking part with you"), coerce=int)

@@ -144,20 +144,43 @@ def admins(group: Group) -> list[GroupMembership]:
         GroupMembership.role == "admin")))
 
 
-def add_activity(group: Group, data: dict, actor) -> GroupActivity:
-    activity = GroupActivity(
-        group_id=group.id, title=data["title"].strip(), description=data["description"] or "",
-        starts_at=ward_to_utc(data["starts_at"]),
-        ends_at=ward_to_utc(data["ends_at"]) if data.get("ends_at") else None,
-        place_id=data.get("place") or None, location=(data.get("location") or "").strip(),
-        created_by_id=actor.id)
-    activity.partner_rows = [GroupActivityPartner(group_id=partner)
-                             for partner in sorted(set(data.get("partners") or ())) if
-                             partner != group.id]
-    db.session.add(activity)
+def save_activity(group: Group, data: dict, actor,
+                  activity: GroupActivity | None = None) -> GroupActivity:
+    """A new activity of the group, or its changed details (``activity``)."""
+    added = activity is None
+    if added:
+        activity = GroupActivity(group_id=group.id, created_by_id=actor.id)
+        db.session.add(activity)
+    activity.title = data["title"].strip()
+    activity.description = data["description"] or ""
+    activity.starts_at = ward_to_utc(data["starts_at"])
+    activity.ends_at = ward_to_utc(data["ends_at"]) if data.get("ends_at") else None
+    activity.place_id = data.get("place") or None
+    activity.location = (data.get("location") or "").strip()
+    wanted = {partner for partner in data.get("partners") or () if partner != group.id}
+    activity.partner_rows = [row for row in activity.partner_rows if row.group_id in wanted] + [
+        GroupActivityPartner(group_id=partner) for partner in sorted(
+            wanted - {row.group_id for row in activity.partner_rows})]
     db.session.flush()
-    record(actor, "group.activity_added", group, activity_id=activity.id)
+    record(actor, "group.activity_added" if added else "group.activity_changed", group,
+           activity_id=activity.id)
     db.session.commit()
+    return activity
+
+
+def remove_activity(activity: GroupActivity, actor) -> None:
+    # The title goes into the audit log: after the delete nothing else says what was removed.
+    record(actor, "group.activity_removed", activity.group, activity_id=activity.id,
+           title=activity.title)
+    db.session.delete(activity)
+    db.session.commit()
+
+
+def own_activity_or_404(group: Group, activity_id: int) -> GroupActivity:
+    """An activity the group itself holds: partners see it listed but do not edit it."""
+    activity = db.session.get(GroupActivity, activity_id)
+    if activity is None or activity.group_id != group.id:
+        abort(404)
     return activity
 
 

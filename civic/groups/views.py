@@ -1,6 +1,8 @@
 """Local groups: the directory per area, a group's page, admin requests and their confirmation by
 staff, editing and activities (admins and staff), joint projects and the network view (staff)."""
 
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -33,6 +35,7 @@ from civic.groups.models import (
 )
 from civic.places.models import Place
 from civic.spaces import services as spaces
+from civic.timeutil import ward_time
 from civic.transactions import read_only
 
 bp = Blueprint("groups", __name__)
@@ -157,13 +160,8 @@ def _edit(group: Group, *, staff: bool):
         422 if form.errors else 200)
 
 
-@bp.route("/groups/<slug>/activities/new", methods=["GET", "POST"])
-@login_required
-@limiter.limit("60 per hour", methods=["POST"], key_func=person_or_address)
-def new_activity(slug: str):
-    group = services.visible_group_or_404(slug)
-    require("group.edit", group)
-    form = ActivityForm()
+def _activity_form(group: Group, activity: GroupActivity | None = None) -> ActivityForm:
+    form = ActivityForm(obj=None if activity is None else _activity_fields(activity))
     form.place.choices = [(0, _("Not on the map"))] + [
         (place.id, place.name) for place in db.session.scalars(
             select(Place).where(Place.published.is_(True)).order_by(Place.area_id != group.area_id,
@@ -171,12 +169,71 @@ def new_activity(slug: str):
     form.partners.choices = [(other.id, other.name) for other in db.session.scalars(
         select(Group).where(Group.published.is_(True), Group.id != group.id)
         .order_by(Group.area_id != group.area_id, Group.name))]
+    if activity is not None:
+        form.submit.label.text = _("Save the activity")
+    return form
+
+
+def _activity_fields(activity: GroupActivity) -> SimpleNamespace:
+    """The stored activity as the form shows it: times on the ward's clock."""
+    def local(moment):
+        return ward_time(moment).replace(tzinfo=None) if moment else None
+
+    return SimpleNamespace(
+        title=activity.title, description=activity.description,
+        starts_at=local(activity.starts_at), ends_at=local(activity.ends_at),
+        place=activity.place_id or 0, location=activity.location,
+        partners=[row.group_id for row in activity.partner_rows])
+
+
+@bp.route("/groups/<slug>/activities/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit("60 per hour", methods=["POST"], key_func=person_or_address)
+def new_activity(slug: str):
+    group = services.visible_group_or_404(slug)
+    require("group.edit", group)
+    form = _activity_form(group)
     if form.validate_on_submit():
-        services.add_activity(group, form.data, current_user)
+        services.save_activity(group, form.data, current_user)
         flash(_("The activity has been added."), "success")
         return redirect(url_for("groups.show", slug=group.slug))
     return render_template("groups/activity_form.html", form=form, group=group), (
         422 if form.errors else 200)
+
+
+@bp.route("/groups/<slug>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@login_required
+@limiter.limit("60 per hour", methods=["POST"], key_func=person_or_address)
+def edit_activity(slug: str, activity_id: int):
+    group = services.visible_group_or_404(slug)
+    require("group.edit", group)
+    activity = services.own_activity_or_404(group, activity_id)
+    form = _activity_form(group, activity)
+    if form.validate_on_submit():
+        services.save_activity(group, form.data, current_user, activity)
+        flash(_("The activity has been saved."), "success")
+        return redirect(url_for("groups.show", slug=group.slug))
+    return render_template("groups/activity_form.html", form=form, group=group,
+                           activity=activity), (422 if form.errors else 200)
+
+
+@bp.route("/groups/<slug>/activities/<int:activity_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_activity(slug: str, activity_id: int):
+    group = services.visible_group_or_404(slug)
+    require("group.edit", group)
+    activity = services.own_activity_or_404(group, activity_id)
+    back = url_for("groups.show", slug=group.slug)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return confirmation(
+            form, heading=_("Remove the activity %(title)s?", title=activity.title), back=back,
+            consequence=_("It disappears from this group's page, from the pages of the groups "
+                          "taking part and from the network view."),
+            button=_("Remove the activity"))
+    services.remove_activity(activity, current_user)
+    flash(_("The activity has been removed."), "success")
+    return redirect(back)
 
 
 # Staff ------------------------------------------------------------------------------------------

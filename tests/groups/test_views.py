@@ -116,6 +116,35 @@ def test_a_resident_becomes_admin_only_once_staff_confirm(client, app, make_user
     assert activity.starts_at.hour == 1  # 10:00 in Tokyo, stored as UTC
     assert "防災訓練" in client.get("/groups/aoba-kodomo").text  # the partner's page lists it too
 
+    # The admin changes the activity (the form shows it on the ward's clock) and then removes it.
+    activity_id = activity.id
+    edit = f"/groups/honcho-chonai/activities/{activity_id}/edit"
+    form = client.get(edit).text
+    assert 'value="2027-03-08T10:00"' in form and 'value="本町公園"' in form
+    assert client.get(f"/groups/aoba-kodomo/activities/{activity.id}/edit").status_code in (403, 404)
+    kept = client.post(edit, data={"title": "", "starts_at": "2027-03-08T10:00", "place": 0})
+    assert kept.status_code == 422 and 'value="2027-03-08T10:00"' in kept.text
+    assert client.post(edit, data={
+        "title": "防災訓練（雨天決行）", "starts_at": "2027-03-08T09:30", "ends_at": "",
+        "place": 0, "location": "本町小学校", "partners": []}).status_code == 302
+    db.session.expire_all()
+    changed = db.session.get(GroupActivity, activity.id)
+    assert (changed.title, changed.starts_at.hour, changed.starts_at.minute, changed.ends_at,
+            changed.location, changed.partner_rows) == ("防災訓練（雨天決行）", 0, 30, None,
+                                                       "本町小学校", [])
+    assert "防災訓練" not in client.get("/groups/aoba-kodomo").text  # no longer a partner
+    remove = f"/groups/honcho-chonai/activities/{activity.id}/remove"
+    assert "防災訓練（雨天決行）" in client.get(remove).text
+    assert client.post(remove).status_code == 200  # a bare POST gets the confirmation page
+    assert db.session.get(GroupActivity, activity.id) is not None
+    assert client.post(remove, data={"confirm": "yes"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(GroupActivity, activity_id) is None
+    removed = db.session.scalar(db.select(AuditEvent).where(
+        AuditEvent.action == "group.activity_removed"))
+    assert removed.detail["title"] == "防災訓練（雨天決行）"
+    assert client.get(edit).status_code == 404
+
 
 def test_staff_tie_accepted_proposals_to_groups_and_see_the_network(
         client, make_user, make_process, make_proposal, groups):
