@@ -377,7 +377,7 @@ CASES = [
     # vision of area A from its 地域担当職員 and city-wide staff.
     C("areas.index", "GET", EVERYONE), C("areas.compare", "GET", EVERYONE),
     C("areas.show", "GET", EVERYONE, slug="w.area_slug"),
-    C("areas.import_facts", "GET", CITY_STAFF), C("areas.import_facts", "POST", CITY_STAFF),
+    C("areas.import_facts", "GET", ANY_STAFF), C("areas.import_facts", "POST", ANY_STAFF),
     C("areas.edit_vision", "GET", STAFF_ONLY, slug="w.area_slug"),
     C("areas.edit_vision", "POST", STAFF_ONLY, slug="w.area_slug"),
     C("areas.add_goal", "POST", STAFF_ONLY, slug="w.area_slug"),

@@ -102,6 +102,7 @@ REASONS = {
     "bad_number": "{column}: {value!r} is not a number",
     "duplicate": "{area} {year} appears twice",
     "unknown_area": "no area {area!r}",
+    "not_your_area": "{area} is not one of the importer's areas",
     "too_many_columns": "more than {limit} columns that are not known facts",
 }
 

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import delete, or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
+from civic.accounts.permissions import acts_for_area
 from civic.areas import facts as fact_rules
 from civic.areas import progress as goal_rules
 from civic.areas.charts import Band
@@ -68,7 +69,10 @@ def import_facts(data: bytes, *, source: str, as_of: date | None, actor,
     problems, matched = [], [(row, find(row.area_name, row.area_code)) for row in rows]
     seen = set()
     for row, area in matched:  # a name in one row and the code in another are the same area
-        if area is not None:
+        if area is not None and not acts_for_area(actor, area.id):
+            # 地域担当職員 keep their own areas' karte; the city-wide file is for city-wide staff.
+            problems.append((row.line, "not_your_area", {"area": area.name}))
+        elif area is not None:
             if (area.id, row.year) in seen:
                 problems.append((row.line, "duplicate", {"area": area.name, "year": row.year}))
             seen.add((area.id, row.year))

@@ -57,6 +57,8 @@ FACT_REASONS = {
     "bad_date": _l("“%(value)s” is not a date (write 2024-01-01)."),
     "bad_number": _l("%(column)s: “%(value)s” is not a number."),
     "duplicate": _l("%(area)s, %(year)s appears twice in the file."),
+    "not_your_area": _l("%(area)s is not one of your areas: staff of the whole city import its "
+                        "figures. Remove its rows, or ask them."),
     "unknown_area": _l("There is no area “%(area)s”. Use the area’s name or web address name "
                        "as on the areas page."),
     "too_many_columns": _l("More than %(limit)s columns are not known figures; is this the "

@@ -79,8 +79,18 @@ def test_a_second_import_replaces_the_same_figures_only(client, ward):
     assert facts[(2023, "population")] == 12000
 
 
-def test_only_city_staff_import(client, ward):
+def test_area_staff_import_their_own_areas_only(client, ward, make_user):
     login(client, ward["local"])
+    refused = _import(client, KARTE)  # holds a row of 青葉台地区, not theirs
+    assert refused.status_code == 422
+    assert "青葉台地区" in refused.text and "Line 4" not in refused.text  # in Japanese
+    assert "4行目" in refused.text or "4 行目" in refused.text
+    assert db.session.scalar(select(func.count()).select_from(AreaFact)) == 0  # all or nothing
+    own = "\n".join(KARTE.splitlines()[:3]) + "\n"
+    assert _import(client, own).status_code == 302
+    assert {f.area_id for f in db.session.scalars(select(AreaFact))} == {ward["area"].id}
+    client.post("/logout")
+    login(client, make_user())
     assert client.get("/staff/areas/facts/import").status_code == 403
 
 
