@@ -192,9 +192,11 @@ def two_camps(conversation, people=20):
 
 
 @pytest.fixture
-def opinion_maps(make_user, make_process):
+def opinion_maps(make_user, make_process, held_jobs):
     """A published map with a moderated-out statement, one whose map is for staff only, one in
-    an unpublished process, and one never computed."""
+    an unpublished process, and one never computed. The maps are computed here; the recomputes
+    that the votes queue are held, or they would rewrite a map (and its ETag) between two
+    requests of a test."""
     from civic.opinions import services as opinions
     from civic.timeutil import utcnow as now
 
