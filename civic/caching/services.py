@@ -17,12 +17,13 @@ counts depends on both names; every other write to the table advances the table'
 """
 
 import functools
+import gzip
 import hashlib
 import hmac
 import time
 from collections.abc import Callable, Iterable
 
-from flask import current_app, g, has_app_context, has_request_context
+from flask import current_app, g, has_app_context, has_request_context, request
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
@@ -168,6 +169,40 @@ def stamp(name: str, key: tuple, depends: tuple[str, ...]) -> str:
     ETag: it is known before the value is computed or fetched)."""
     full_key = f"{name}:{key!r}:{generations(depends)!r}"
     return hashlib.sha256(full_key.encode()).hexdigest()[:32]
+
+
+def not_modified(tag: str):
+    """A 304 answer if the client already holds what ``tag`` (a ``stamp``) names, else None.
+
+    It may hold it as sent plain or compressed, tagged "<tag>:gzip" (as Flask-Compress tags what
+    it compresses, and ``encoded`` too): the same data either way.
+    """
+    for sent in request.if_none_match.as_set():
+        if sent.split(":", 1)[0] == tag:
+            unchanged = current_app.response_class(status=304)
+            unchanged.set_etag(sent)
+            return unchanged
+    return None
+
+
+def encoded(name: str, key: tuple, depends: tuple[str, ...], tag: str,
+            compute: Callable[[], bytes], mimetype: str):
+    """A large ``shared`` body (``compute()``'s bytes) as a response tagged ``tag``, gzipped
+    when the client accepts it; both forms are kept, so neither is encoded or compressed again
+    until a table in ``depends`` is written. (Flask-Compress leaves an answer that already
+    names its Content-Encoding alone and adds the Vary header.)"""
+    data = shared(name, key, depends, compute)
+    response = current_app.response_class(mimetype=mimetype)
+    if request.accept_encodings["gzip"]:
+        level = current_app.config["COMPRESS_LEVEL"]
+        response.set_data(shared(f"{name}:gzip", key, depends,
+                                 lambda: gzip.compress(data, compresslevel=level, mtime=0)))
+        response.headers["Content-Encoding"] = "gzip"
+        response.set_etag(f"{tag}:gzip")
+    else:
+        response.set_data(data)
+        response.set_etag(tag)
+    return response
 
 
 def personal(name: str, user_id: int, key: tuple, depends: tuple[str, ...],
