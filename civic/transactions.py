@@ -8,10 +8,15 @@ its own snapshot, so a page that only reads sees the same data with autocommit.
 
 A view opts in with ``@read_only``. Such a request must not write: a flush or an INSERT, UPDATE
 or DELETE through the session raises ``ReadOnlyRequestError`` instead of committing statement by
-statement outside the all-or-nothing of a transaction.
+statement outside the all-or-nothing of a transaction. The one kind of write such a page may
+make, storing what it found stale and had to compute (a survey's counts), goes through
+``storing()``: a session of its own, in a transaction of its own.
 """
 
-from flask import current_app, request
+import contextlib
+from collections.abc import Iterator
+
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -28,6 +33,21 @@ def read_only(view):
     """Mark a view whose GET and HEAD requests only read (see the module's docstring)."""
     view.civic_read_only = True
     return view
+
+
+@contextlib.contextmanager
+def storing() -> Iterator[Session]:
+    """The session to store a computed value with; the caller commits.
+
+    The request's own session, except in a read-only request: there a session of its own on
+    another connection, closed afterwards, so a page that almost always only reads need not pay
+    for a transaction on every view just for the rare one that stores what it recomputed.
+    """
+    if not (has_request_context() and db.session.info.get(_READ_ONLY)):
+        yield db.session
+        return
+    with Session(db.engine) as session:
+        yield session
 
 
 def init_app(app) -> None:

@@ -2,8 +2,9 @@ import pytest
 from sqlalchemy import event, func, select
 
 from civic.accounts.models import User
+from civic.caching.services import generations
 from civic.extensions import db
-from civic.transactions import ReadOnlyRequestError, read_only
+from civic.transactions import ReadOnlyRequestError, read_only, storing
 from tests.conftest import login, make_app
 
 
@@ -69,3 +70,23 @@ def test_a_read_only_view_that_writes_is_refused_and_nothing_is_saved(database_u
     with app.app_context():
         renamed = db.session.scalar(select(func.count()).where(User.display_name == "書き換え"))
     assert renamed == 0
+
+
+def test_a_read_only_view_stores_what_it_recomputed_in_a_transaction_of_its_own(
+        database_url, make_user):
+    app = make_app(database_url)
+    user = make_user()
+
+    @app.get("/store")
+    @read_only
+    def store():
+        before = generations(("user",))
+        with storing() as session:
+            session.get(User, user.id).display_name = "数え直し"
+            session.commit()
+        # Committed, and the generation advanced for what this request renders next.
+        return "advanced" if generations(("user",)) > before else "same"
+
+    assert app.test_client().get("/store").data == b"advanced"
+    with app.app_context():
+        assert db.session.get(User, user.id).display_name == "数え直し"

@@ -4,8 +4,10 @@ Which proposals those are is the proposals package's rule (``visible_anywhere`` 
 ``proposal.view`` for one), read here as a visitor.
 """
 
+import functools
+
 from marshmallow import Schema, fields, validate
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from civic.accounts.permissions import can
@@ -97,14 +99,20 @@ def page(query: dict) -> dict:
     return {"items": schema.dump(found.items, many=True), "next_cursor": found.next_cursor}
 
 
+@functools.cache
+def _one_proposal():
+    # One query for what the rule and the answer read (its process, author and area); the
+    # process's phases (loaded with it by default) are asked by neither. Built once, at first
+    # use (the options need every model mapped): building it again for each of the thousands
+    # of proposals a program reads cost more than running it.
+    return (select(Proposal).where(Proposal.id == bindparam("proposal_id"))
+            .options(joinedload(Proposal.process).lazyload(Process.phases),
+                     *proposals.card_options()))
+
+
 def visible(proposal_id: int) -> Proposal | None:
     """The proposal if everyone may see it, else None (a draft is as absent as a missing one)."""
-    # One query for what the rule and the answer read (its process, author and area); the
-    # process's phases (loaded with it by default) are asked by neither.
-    proposal = db.session.scalars(
-        select(Proposal).where(Proposal.id == proposal_id)
-        .options(joinedload(Proposal.process).lazyload(Process.phases),
-                 *proposals.card_options())).first()
+    proposal = db.session.scalars(_one_proposal(), {"proposal_id": proposal_id}).first()
     if proposal is None or not can("proposal.view", proposal, user=visitor()):
         return None
     return proposal

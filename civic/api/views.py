@@ -9,6 +9,7 @@ import functools
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
+from civic import i18n
 from civic.api import (
     areas,
     budgets,
@@ -34,6 +35,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 limiter.limit(lambda: current_app.config["CIVIC_API_RATE_LIMIT"])(bp)
 # Nothing here changes anything, and programs calling it hold no form token.
 csrf.exempt(bp)
+# Answers read as a visitor, in no one's language: the caller's settings are not read ahead.
+i18n.impersonal(bp)
 DATA = "/api/v1/"
 PUBLIC = "public, max-age=60"
 
@@ -70,12 +73,9 @@ MISSING = b""  # cached too: a draft asked for again and again costs no more tha
 def _cached(name: str, key: tuple, depends: tuple[str, ...], compute, what: str = ""):
     key = (*key, ward_today().isoformat())
     tag = caching.stamp(f"api.{name}", key, depends)
-    for sent in request.if_none_match.as_set():
-        if sent.split(":", 1)[0] == tag:  # the client has it (see _not_modified): no body
-            unchanged = current_app.response_class(status=304)
-            unchanged.set_etag(sent)
-            unchanged.headers["Cache-Control"] = PUBLIC
-            return unchanged
+    if (unchanged := caching.not_modified(tag)) is not None:  # the client has it: no body
+        unchanged.headers["Cache-Control"] = PUBLIC
+        return unchanged
 
     def body() -> bytes:
         value = compute()

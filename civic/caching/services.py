@@ -17,12 +17,13 @@ counts depends on both names; every other write to the table advances the table'
 """
 
 import functools
+import gzip
 import hashlib
 import hmac
 import time
 from collections.abc import Callable, Iterable
 
-from flask import current_app, g, has_app_context, has_request_context
+from flask import current_app, g, has_app_context, has_request_context, request
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
@@ -121,6 +122,12 @@ def bump(connection, tables: Iterable[str]) -> None:
 _ALL_GENERATIONS = select(CacheGeneration.name, CacheGeneration.value)
 
 
+def _read_generations() -> dict[str, int]:
+    # Through the session's connection (its transaction, if any), not the ORM: plain rows need
+    # none of its machinery, which cost several times the query itself on every cached page.
+    return dict(db.session.connection().execute(_ALL_GENERATIONS).all())
+
+
 def generations(tables: Iterable[str]) -> tuple[int, ...]:
     """The current generations of ``tables`` (read once per request).
 
@@ -131,10 +138,10 @@ def generations(tables: Iterable[str]) -> tuple[int, ...]:
     if not tables:
         return ()
     if not has_request_context():
-        known = dict(db.session.execute(_ALL_GENERATIONS).all())
+        known = _read_generations()
     else:
         if "civic_generations" not in g:
-            g.civic_generations = dict(db.session.execute(_ALL_GENERATIONS).all())
+            g.civic_generations = _read_generations()
         known = g.civic_generations
     return tuple(known.get(name, 0) for name in tables)
 
@@ -162,6 +169,40 @@ def stamp(name: str, key: tuple, depends: tuple[str, ...]) -> str:
     ETag: it is known before the value is computed or fetched)."""
     full_key = f"{name}:{key!r}:{generations(depends)!r}"
     return hashlib.sha256(full_key.encode()).hexdigest()[:32]
+
+
+def not_modified(tag: str):
+    """A 304 answer if the client already holds what ``tag`` (a ``stamp``) names, else None.
+
+    It may hold it as sent plain or compressed, tagged "<tag>:gzip" (as Flask-Compress tags what
+    it compresses, and ``encoded`` too): the same data either way.
+    """
+    for sent in request.if_none_match.as_set():
+        if sent.split(":", 1)[0] == tag:
+            unchanged = current_app.response_class(status=304)
+            unchanged.set_etag(sent)
+            return unchanged
+    return None
+
+
+def encoded(name: str, key: tuple, depends: tuple[str, ...], tag: str,
+            compute: Callable[[], bytes], mimetype: str):
+    """A large ``shared`` body (``compute()``'s bytes) as a response tagged ``tag``, gzipped
+    when the client accepts it; both forms are kept, so neither is encoded or compressed again
+    until a table in ``depends`` is written. (Flask-Compress leaves an answer that already
+    names its Content-Encoding alone and adds the Vary header.)"""
+    data = shared(name, key, depends, compute)
+    response = current_app.response_class(mimetype=mimetype)
+    if request.accept_encodings["gzip"]:
+        level = current_app.config["COMPRESS_LEVEL"]
+        response.set_data(shared(f"{name}:gzip", key, depends,
+                                 lambda: gzip.compress(data, compresslevel=level, mtime=0)))
+        response.headers["Content-Encoding"] = "gzip"
+        response.set_etag(f"{tag}:gzip")
+    else:
+        response.set_data(data)
+        response.set_etag(tag)
+    return response
 
 
 def personal(name: str, user_id: int, key: tuple, depends: tuple[str, ...],

@@ -219,14 +219,24 @@ def furigana_on() -> bool:
     return g.furigana_on
 
 
+_IMPERSONAL: set[str] = set()
+
+
+def impersonal(blueprint) -> None:
+    """Mark a blueprint whose answers are the same for everyone and never written in the
+    reader's language (the public API): ``_read_person_settings`` leaves its requests alone."""
+    _IMPERSONAL.add(blueprint.name)
+
+
 def _read_person_settings() -> None:
     """Read the language and ふりがな choices while the person's row is fresh from the user loader.
 
     Asked lazily, they were first needed after the view's commit (the flash message, the
     ふりがな hook), which expires every loaded row: each write paid for reloading the person
-    and their roles just to learn their language.
+    and their roles just to learn their language. An impersonal request needs neither, nor the
+    person: reading them would load a signed-in caller for nothing.
     """
-    if request.endpoint != "static":
+    if request.endpoint != "static" and request.blueprint not in _IMPERSONAL:
         ui_language()
         furigana_on()
 

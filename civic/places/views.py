@@ -129,12 +129,14 @@ def geojson_download():
     def link(place_id: int) -> str:
         return url_for("places.show", place_id=place_id, _external=True)
 
-    # Served from memory until a place changes (civic.caching); the links' host is in the key.
-    body = caching.fragment(
-        "places.geojson", (area_id, category, link(0)), ("place",),
-        lambda: json.dumps(services.feature_collection(area_id, category, link=link),
-                           ensure_ascii=False))
-    response = current_app.response_class(body, mimetype="application/geo+json")
+    # Served from memory as bytes until a place changes (civic.caching): every map view loads
+    # all places, over a megabyte for a whole ward. The links' host is in the key.
+    key, depends = (area_id, category, link(0)), ("place",)
+    tag = caching.stamp("places.geojson", key, depends)
+    response = caching.not_modified(tag) or caching.encoded(
+        "places.geojson", key, depends, tag, mimetype="application/geo+json",
+        compute=lambda: json.dumps(services.feature_collection(area_id, category, link=link),
+                                   ensure_ascii=False).encode())
     if request.args.get("download"):
         response.headers["Content-Disposition"] = 'attachment; filename="places.geojson"'
     return response

@@ -504,10 +504,14 @@ def score_summary(reviews: list[Review], criteria) -> dict[str, float]:
     return summary
 
 
+# Built once: a proposal's page and the API's proposal ask it for every proposal shown, and
+# building the statement cost more than running it.
+_UPDATES = (select(ProgressUpdate).where(ProgressUpdate.proposal_id == bindparam("proposal_id"))
+            .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()))
+
+
 def updates(proposal: Proposal) -> list[ProgressUpdate]:
-    return db.session.scalars(select(ProgressUpdate).where(
-        ProgressUpdate.proposal_id == proposal.id).order_by(ProgressUpdate.created_at.desc(),
-                                                            ProgressUpdate.id.desc())).all()
+    return db.session.scalars(_UPDATES, {"proposal_id": proposal.id}).all()
 
 
 def evidence_surveys(proposal: Proposal) -> list:

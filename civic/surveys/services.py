@@ -31,6 +31,7 @@ from civic.surveys.models import (
     SurveyResponse,
 )
 from civic.timeutil import ward_today
+from civic.transactions import storing
 
 SURVEY_FIELDS = ("title", "purpose", "audience", "anonymous", "opens_on", "closes_on",
                  "results_public")
@@ -271,20 +272,23 @@ def aggregate(survey: Survey) -> dict:
 
 
 def recount(survey: Survey) -> dict:
+    """Count the answers again and store the counts (also from the read-only results page,
+    through a transaction of its own: see civic.transactions.storing)."""
     data = results.count(survey.questions, all_answers(survey))
     version = data["total"]
-    agg = db.session.get(SurveyAggregate, survey.id)
-    if agg is None:
-        agg = SurveyAggregate(survey_id=survey.id)
-        db.session.add(agg)
-    agg.data, agg.version = data, version
-    flag_modified(agg, "data")
-    db.session.execute(update(Survey).where(Survey.id == survey.id)
-                       .values(answer_count=version))
-    try:
-        db.session.commit()
-    except IntegrityError:  # another reader stored the same counts first
-        db.session.rollback()
+    with storing() as session:
+        agg = session.get(SurveyAggregate, survey.id)
+        if agg is None:
+            agg = SurveyAggregate(survey_id=survey.id)
+            session.add(agg)
+        agg.data, agg.version = data, version
+        flag_modified(agg, "data")
+        session.execute(update(Survey).where(Survey.id == survey.id)
+                        .values(answer_count=version))
+        try:
+            session.commit()
+        except IntegrityError:  # another reader stored the same counts first
+            session.rollback()
     db.session.refresh(survey)
     return data
 

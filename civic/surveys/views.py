@@ -42,6 +42,7 @@ from civic.surveys.forms import (
     SurveyForm,
 )
 from civic.surveys.models import Survey, SurveyQuestion
+from civic.transactions import read_only
 from civic.uploads import body_limit
 
 bp = Blueprint("surveys", __name__)
@@ -466,7 +467,10 @@ def _public_results(survey_id: int) -> dict:
     return {"ok": True, "id": survey.id, "title": survey.title, "body": _results_html(survey)}
 
 
+# read_only: counts found stale are stored in a transaction of their own (services.recount),
+# so the views in between, nearly all of them, cost one query and no BEGIN or ROLLBACK.
 @bp.get("/surveys/<int:survey_id>/results")
+@read_only
 def results_page(survey_id: int):
     if not has_role(current_user, "staff"):
         # Not staff, so not running it: the page needs no query of its own once rendered.

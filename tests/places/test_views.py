@@ -1,5 +1,6 @@
 """地域資源マップ: the list without JavaScript, the map page's CSP and Leaflet, the GeoJSON, editing."""
 
+import gzip
 import json
 import math
 
@@ -63,6 +64,23 @@ def test_the_geojson_is_an_rfc7946_feature_collection_in_lon_lat_order(client, p
     assert [f["properties"]["name"] for f in only_parks["features"]] == ["川沿い公園"]
     download = client.get("/places.geojson?download=1")
     assert "attachment" in download.headers["Content-Disposition"]
+
+
+def test_the_geojson_is_gzipped_for_who_accepts_it_and_revalidated_by_its_etag(client, places):
+    plain = client.get("/places.geojson")
+    packed = client.get("/places.geojson", headers={"Accept-Encoding": "gzip, br"})
+    assert "Content-Encoding" not in plain.headers and "Accept-Encoding" in packed.headers["Vary"]
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == plain.data
+    assert packed.headers["ETag"] == plain.headers["ETag"][:-1] + ':gzip"'  # one per form
+    for held in (plain.headers["ETag"], packed.headers["ETag"]):
+        again = client.get("/places.geojson", headers={"If-None-Match": held})
+        assert again.status_code == 304 and again.headers["ETag"] == held and not again.data
+    db.session.add(Place(name="新しい公園", category="park", area_id=places[0].id, lat=35.6,
+                         lon=139.7))
+    db.session.commit()  # a new place: the tags held no longer match
+    changed = client.get("/places.geojson", headers={"If-None-Match": plain.headers["ETag"]})
+    assert changed.status_code == 200 and "新しい公園" in changed.text
 
 
 def test_an_empty_collection_is_still_valid(client, make_area):
