@@ -43,9 +43,9 @@ def test_a_facilitator_publishes_the_harvest_and_withdraws_it(app, client, finis
     login(client, facilitator)
     assert "/harvest/publish" in client.get(f"/cafes/{cafe.id}/harvest").text
     preview = client.get(public)
-    assert preview.status_code == 200 and "Preview" in client.get(public + "?lang=en").text
-    confirm = client.get(f"/cafes/{cafe.id}/harvest/publish?lang=en").text
-    assert "every note written at the tables" in confirm and "public API" in confirm
+    assert preview.status_code == 200 and "プレビュー" in preview.text
+    confirm = client.get(f"/cafes/{cafe.id}/harvest/publish").text
+    assert "テーブルで書かれたすべてのメモ" in confirm and "公開API" in confirm
     # A bare POST (no confirmation) only shows the page again.
     assert client.post(f"/cafes/{cafe.id}/harvest/publish").status_code == 200
     assert db.session.get(Cafe, cafe.id).harvest_published_at is None
