@@ -108,7 +108,8 @@ def test_a_harvest_in_an_unpublished_process_stays_private(app, client, make_pro
     services.publish_harvest(cafe, facilitator)
     assert app.test_client().get(f"/cafes/{cafe.id}/harvest/published").status_code == 404
     login(client, facilitator)
-    assert client.get(f"/cafes/{cafe.id}/harvest/published").status_code == 200
+    page = client.get(f"/cafes/{cafe.id}/harvest/published")
+    assert page.status_code == 200 and "参加プロセスが公開されるまで" in page.text
 
 
 def test_publishing_needs_the_form_token(database_url, ctx, finished_cafe):
