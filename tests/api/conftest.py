@@ -11,6 +11,7 @@ from civic.comments.models import Comment
 from civic.extensions import db
 from civic.proposals.models import ProgressUpdate
 from civic.timeutil import utcnow
+from tests.conftest import _finish_background_jobs
 
 
 def comment_on(proposal, author, body, **extra):
@@ -192,7 +193,7 @@ def two_camps(conversation, people=20):
 
 
 @pytest.fixture
-def opinion_maps(make_user, make_process):
+def opinion_maps(app, make_user, make_process):
     """A published map with a moderated-out statement, one whose map is for staff only, one in
     an unpublished process, and one never computed."""
     from civic.opinions import services as opinions
@@ -220,6 +221,9 @@ def opinion_maps(make_user, make_process):
     opinions.recompute(hidden.id)
     fresh = conversation_in(process, staff, "未集計の問いの秘密", seeds)
     db.session.commit()
+    # The votes queued recompute jobs in the app's job thread: let them finish here, or one
+    # storing its result during the test changes the map (and its ETag) between two requests.
+    _finish_background_jobs(app)
     return SimpleNamespace(published=published, secret=secret, staff_only=staff_only,
                            hidden=hidden, fresh=fresh)
 
