@@ -224,6 +224,13 @@ CASES = [
     C("cafe.control", "POST", {HOST, ADMIN}, cafe_id="w.cafe", action="pause"),
     C("cafe.harvest", "GET", {HOST, *STAFF_ONLY}, cafe_id="w.cafe"),
     C("cafe.harvest_csv", "GET", {HOST, *STAFF_ONLY}, cafe_id="w.cafe"),
+    # The world's café is on: its harvest is a preview for who may publish it; the other one
+    # has ended and its harvest is published.
+    C("cafe.publish_harvest", "GET", {HOST, *STAFF_ONLY}, cafe_id="w.cafe"),
+    C("cafe.publish_harvest", "POST", {HOST, *STAFF_ONLY}, cafe_id="w.cafe"),
+    C("cafe.withdraw_harvest", "POST", {HOST, *STAFF_ONLY}, cafe_id="w.published_cafe"),
+    C("cafe.published_harvest", "GET", {HOST, *STAFF_ONLY}, cafe_id="w.cafe"),
+    C("cafe.published_harvest", "GET", EVERYONE, cafe_id="w.published_cafe"),
     C("cafe.join", "GET", EVERYONE, code="w.cafe_code"),
     C("cafe.join", "POST", EVERYONE, code="w.cafe_code", keeps=True),
     C("cafe.table", "GET", EVERYONE, code="w.cafe_code"),  # strangers are sent to the join page
@@ -359,6 +366,10 @@ CASES = [
     C("api.opinion_map", "GET", NOBODY, conversation_id="w.hidden_conversation"),
     C("opendata.polis", "GET", NOBODY, conversation_id="w.conversation"),
     C("opendata.polis", "GET", NOBODY, conversation_id="w.hidden_conversation"),
+    C("api.cafe_list", "GET", EVERYONE),
+    C("api.cafe", "GET", EVERYONE, cafe_id="w.published_cafe"),
+    C("api.cafe", "GET", NOBODY, cafe_id="w.cafe"),
+    C("opendata.download", "GET", EVERYONE, name="cafe_harvests", fmt="csv"),
     C("notifications.index", "GET", SIGNED_IN),
     C("notifications.show", "GET", {AUTHOR}, notification_id="w.notification"),
     C("notifications.open_", "POST", {AUTHOR}, notification_id="w.notification"),
@@ -593,6 +604,13 @@ def build_world() -> SimpleNamespace:
     participant = cafe_services.find_participant(cafe, users[AUTHOR])
     w.note = cafe_services.add_note(cafe, participant, "川沿いにベンチを").id
     w.cafe, w.cafe_code = cafe.id, cafe.join_code
+    done = cafe_services.create_cafe(process, {
+        "title": "終わったカフェ", "purpose": "", "mode": "classic", "questions": "何から始める？",
+        "round_count": 1, "round_minutes": 20, "table_size": 3, "table_lines": "",
+        "verification_required": False}, users[HOST])
+    cafe_services.finish(done, users[HOST])
+    cafe_services.publish_harvest(done, users[HOST])
+    w.published_cafe = done.id
     w.bad_token = "not-a-token"
     from civic.accounts import services as account_services
 

@@ -157,4 +157,8 @@ register(Dataset(
     rows=_budget_projects, depends=budgets.TABLES, api="api.budget_list"))
 
 # Datasets of further resources register in modules of their own beside their API resources.
-from civic.api import opinion_datasets, results_datasets  # noqa: E402, F401  (register on import)
+from civic.api import (  # noqa: E402, F401  (register on import)
+    cafe_datasets,
+    opinion_datasets,
+    results_datasets,
+)

@@ -46,6 +46,9 @@ class Cafe(db.Model):
     seat_version: Mapped[int] = mapped_column(default=0)
     broadcast: Mapped[str] = mapped_column(String(300), default="")
     broadcast_at: Mapped[datetime | None]
+    # When a facilitator made the harvest public (None: only they and staff read it); see
+    # services.publish_harvest for what becomes public.
+    harvest_published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 

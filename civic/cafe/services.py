@@ -1,4 +1,5 @@
-"""World café actions: create, join, run the rounds, move people, keep notes, harvest.
+"""World café actions: create, join, run the rounds, move people, keep notes, harvest, and
+publish the harvest.
 
 Every seat change (start, join, leave, swap, pin) runs in one transaction that first takes the
 café's row lock (:func:`_lock`), so concurrent changes happen one after another and table sizes stay
@@ -29,6 +30,8 @@ from civic.cafe.models import (
 )
 from civic.extensions import db
 from civic.security import csv_cell
+from civic.spaces.models import Process
+from civic.spaces.services import publicly_visible
 from civic.timeutil import utcnow, ward_time
 
 
@@ -572,6 +575,59 @@ def harvest_csv(cafe: Cafe) -> str:
                          "1" if note.is_key else "", csv_cell(note.body),
                          ward_time(note.created_at).isoformat(timespec="seconds")])
     return out.getvalue()
+
+
+# The published harvest --------------------------------------------------------------------------
+
+def publish_harvest(cafe: Cafe, actor) -> None:
+    """Make a finished café's harvest public (see :func:`published_harvest` for what that is).
+
+    Only once the café has ended: no note can be added after that, so what the facilitator
+    looked over before publishing is what everyone reads.
+    """
+    if cafe.state != "finished":
+        raise CafeError(_("The harvest can be published once the café has ended."))
+    if cafe.harvest_published_at is None:
+        cafe.harvest_published_at = utcnow()
+        record(actor, "cafe.harvest_published", cafe,
+               notes=db.session.scalar(select(func.count(CafeNote.id))
+                                       .where(CafeNote.cafe_id == cafe.id)))
+    db.session.commit()
+
+
+def withdraw_harvest(cafe: Cafe, actor) -> None:
+    """Take the harvest back from the public (copies already downloaded stay where they are)."""
+    if cafe.harvest_published_at is not None:
+        cafe.harvest_published_at = None
+        record(actor, "cafe.harvest_withdrawn", cafe)
+    db.session.commit()
+
+
+def published_harvests():
+    """SQL: the cafés whose harvest everyone may read (``cafe.read_harvest`` for a visitor): a
+    published harvest in a published process."""
+    return (select(Cafe).join(Process, Process.id == Cafe.process_id)
+            .where(Cafe.harvest_published_at.is_not(None), publicly_visible()))
+
+
+def published_harvest(cafe: Cafe) -> dict:
+    """What a published harvest shows, as plain data: the public page, the API and open data.
+
+    The café's title and purpose, the rounds' questions, the tables' topics and the notes on them
+    (cards written to be read by the room). Never who joined, sat where or wrote which note, when
+    a note was posted (with the seating, that points to its writer), nor the tables' meeting
+    links.
+    """
+    notes: dict[int, list[dict]] = {t.id: [] for t in cafe.tables}
+    for note in all_notes(cafe):
+        notes[note.table_id].append({"id": note.id, "round": note.round_number,
+                                     "text": note.body, "key_idea": note.is_key})
+    return {"id": cafe.id, "process_id": cafe.process_id, "title": cafe.title,
+            "purpose": cafe.purpose, "mode": cafe.mode,
+            "published_at": cafe.harvest_published_at,
+            "rounds": [{"number": r.number, "question": r.question} for r in cafe.rounds],
+            "tables": [{"number": t.number, "topic": t.topic, "notes": notes[t.id]}
+                       for t in cafe.tables]}
 
 
 # For the phones -----------------------------------------------------------------------------------

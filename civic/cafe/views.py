@@ -219,6 +219,53 @@ def harvest_csv(cafe_id: int):
         "Content-Disposition": f'attachment; filename="cafe-{cafe.id}-notes.csv"'})
 
 
+# The published harvest: a facilitator publishes it once the café has ended ----------------------
+
+@bp.route("/cafes/<int:cafe_id>/harvest/publish", methods=["GET", "POST"])
+def publish_harvest(cafe_id: int):
+    cafe = _cafe_or_404(cafe_id)
+    require("cafe.publish", cafe)
+    back = url_for("cafe.harvest", cafe_id=cafe.id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return confirmation(
+            form, back=back,
+            heading=_("Publish the harvest of “%(title)s”?", title=cafe.title),
+            consequence=_("Everyone will be able to read the café's title and purpose, the "
+                          "rounds' questions, the tables' topics and every note written at the "
+                          "tables: on this site, in the public API and in the open data. The "
+                          "notes were written to be shared in the room; read them first and do "
+                          "not publish if one holds a name, an address or anything personal. "
+                          "Who took part and who wrote which note are never published. You can "
+                          "withdraw the harvest later, but copies already downloaded remain."),
+            button=_("Publish the harvest"))
+    try:
+        services.publish_harvest(cafe, current_user)
+    except services.CafeError as error:
+        flash(str(error), "error")
+        return redirect(back, 303)
+    flash(_("The harvest is public now."), "success")
+    return redirect(url_for("cafe.published_harvest", cafe_id=cafe.id), 303)
+
+
+@bp.post("/cafes/<int:cafe_id>/harvest/withdraw")
+def withdraw_harvest(cafe_id: int):
+    cafe = _cafe_or_404(cafe_id)
+    require("cafe.publish", cafe)
+    services.withdraw_harvest(cafe, current_user)
+    flash(_("The harvest is no longer public."), "success")
+    return redirect(url_for("cafe.harvest", cafe_id=cafe.id), 303)
+
+
+@bp.get("/cafes/<int:cafe_id>/harvest/published")
+def published_harvest(cafe_id: int):
+    cafe = _cafe_or_404(cafe_id)
+    if not can("cafe.read_harvest", cafe):
+        abort(404)  # not "forbidden": an unpublished harvest does not tell that it exists
+    return render_template("cafe/published_harvest.html", cafe=cafe,
+                           harvest=services.published_harvest(cafe))
+
+
 # Participants -------------------------------------------------------------------------------------
 
 def _may_join(cafe: Cafe) -> str | None:

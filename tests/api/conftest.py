@@ -224,3 +224,49 @@ def opinion_maps(make_user, make_process, held_jobs):
     db.session.commit()
     return SimpleNamespace(published=published, secret=secret, staff_only=staff_only,
                            hidden=hidden, fresh=fresh)
+
+
+def cafe_in(process, facilitator, people, title, note, *, publish=True, **data):
+    """A finished café where each of ``people`` (users or guest names) wrote a note at their
+    table; its harvest published unless ``publish`` is false."""
+    from civic.cafe import services as cafes
+    from civic.cafe.models import Cafe
+
+    cafe = cafes.create_cafe(process, {
+        "title": title, "purpose": f"{title}の目的", "mode": "classic",
+        "questions": f"{title}の問い", "round_count": 1, "round_minutes": 20, "table_size": 2,
+        "table_lines": "", "verification_required": False, **data}, facilitator)
+    for person in people:
+        if isinstance(person, str):
+            cafes.join(cafe, guest_name=person)
+        else:
+            cafes.join(cafe, user=person)
+    cafes.start(cafe, facilitator)
+    for n, participant in enumerate(cafes.participants(cafe)):
+        cafes.add_note(cafe, participant, f"{note}{n}")
+    cafes.mark_key(cafes.all_notes(cafe)[0], True)
+    cafes.finish(cafe, facilitator)
+    if publish:
+        cafes.publish_harvest(cafe, facilitator)
+    return db.session.get(Cafe, cafe.id)
+
+
+@pytest.fixture
+def cafes(world, make_user, make_process):
+    """A café whose harvest is published (topic tables with meeting links), one finished but
+    not published, and one published in an unpublished process; participants with names and
+    addresses that must never appear."""
+    facilitator = make_user(roles=("facilitator",), email="cafe-host.secret@example.jp",
+                            name="進行役の名前の秘密")
+    member = make_user(email="cafe-member.secret@example.jp", name="参加者の名前の秘密")
+    people = (member, "ゲストの名前の秘密")
+    published = cafe_in(world.process, facilitator, people, "公開カフェ", "公開されたメモ",
+                        mode="topic", questions="",
+                        table_lines="公園 | https://meet.example.jp/secret-link-1\n"
+                                    "図書館 | https://meet.example.jp/secret-link-2")
+    unpublished = cafe_in(world.process, facilitator, people, "未公開カフェの秘密",
+                          "未公開カフェのメモの秘密", publish=False)
+    hidden = cafe_in(make_process(title="非公開プロセスのカフェ", published=False,
+                                  features=("cafe_open",)),
+                     facilitator, people, "非公開プロセスのカフェの秘密", "非公開プロセスのメモの秘密")
+    return SimpleNamespace(published=published, unpublished=unpublished, hidden=hidden)

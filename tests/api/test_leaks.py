@@ -19,7 +19,12 @@ SECRETS = ("hanako.secret@example.jp", "staff.secret@example.jp", "下書きの�
            "自由記述の秘密", "非公開結果アンケートの秘密", "下書きアンケートの秘密",
            "非公開プロセスのアンケートの秘密",
            # Opinion maps: moderated statements and maps not public
-           "隠された意見の秘密", "職員だけの地図の秘密", "非公開の問いの秘密", "未集計の問いの秘密")
+           "隠された意見の秘密", "職員だけの地図の秘密", "非公開の問いの秘密", "未集計の問いの秘密",
+           # Cafés: who took part, the tables' meeting links, harvests not published and
+           # harvests in an unpublished process
+           "参加者の名前の秘密", "ゲストの名前の秘密", "進行役の名前の秘密", "cafe-member.secret",
+           "cafe-host.secret", "secret-link", "未公開カフェの秘密", "未公開カフェのメモの秘密",
+           "非公開プロセスのカフェの秘密", "非公開プロセスのメモの秘密")
 
 
 def _walk(client, url):
@@ -34,9 +39,8 @@ def _walk(client, url):
             return texts
 
 
-def test_no_private_data_on_any_endpoint(client, world, budgets, results, opinion_maps,
-                                         make_user,
-                                         make_process, make_proposal):
+def test_no_private_data_on_any_endpoint(client, world, budgets, results, opinion_maps, cafes,
+                                         make_user, make_process, make_proposal):
     staff = make_user(email="staff.secret@example.jp", roles=("staff",), name="職員")
     batch, codes = accounts.issue_codes(world.area, 3, "letter", 30, staff)
     accounts.redeem_code(make_user(email="newcomer.secret@example.jp"), codes[0])
@@ -80,9 +84,14 @@ def test_no_private_data_on_any_endpoint(client, world, budgets, results, opinio
                for m in json.loads(page)["items"]]
     assert map_ids == [opinion_maps.published.id]
     urls += ["/api/v1/opinion-maps", *(f"/api/v1/opinion-maps/{i}" for i in map_ids)]
+    cafe_ids = [c["id"] for page in _walk(client, "/api/v1/cafes")
+                for c in json.loads(page)["items"]]
+    assert cafe_ids == [cafes.published.id]
+    urls += ["/api/v1/cafes", *(f"/api/v1/cafes/{i}" for i in cafe_ids)]
     everything = "\n".join(text for url in urls for text in _walk(client, url))
 
     assert "みんなの意見" in everything and "公園をどうする？" in everything
+    assert "公開されたメモ0" in everything and "公開されたメモ1" in everything
     assert "賛成です。ベンチがほしい。" in everything and "退会した人のコメント" in everything
     assert "公園整備計画の区の考え方" in everything and "公園アンケート" in everything
     for secret in (*SECRETS, "newcomer.secret", batch, *codes, *(code.replace("-", "") for code in codes)):
@@ -94,6 +103,8 @@ def test_no_private_data_on_any_endpoint(client, world, budgets, results, opinio
     assert client.get(f"/api/v1/proposals/{hidden.id}/comments").status_code == 404
     for conversation in (opinion_maps.staff_only, opinion_maps.hidden, opinion_maps.fresh):
         assert client.get(f"/api/v1/opinion-maps/{conversation.id}").status_code == 404
+    for cafe in (cafes.unpublished, cafes.hidden):
+        assert client.get(f"/api/v1/cafes/{cafe.id}").status_code == 404
 
 
 def test_unanswered_private_and_draft_results_are_not_found(client, results):

@@ -7,7 +7,8 @@ ROUTES = ["/api/v1/areas", "/api/v1/processes", "/api/v1/proposals", "/api/v1/pr
           "/api/v1/proposals/{id}/comments", "/api/v1/budgets", "/api/v1/budgets/{budget_id}",
           "/api/v1/consultations", "/api/v1/consultations/{consultation_id}",
           "/api/v1/surveys", "/api/v1/surveys/{survey_id}",
-          "/api/v1/opinion-maps", "/api/v1/opinion-maps/{conversation_id}"]
+          "/api/v1/opinion-maps", "/api/v1/opinion-maps/{conversation_id}",
+          "/api/v1/cafes", "/api/v1/cafes/{cafe_id}"]
 
 
 @pytest.fixture
@@ -32,11 +33,13 @@ def test_describes_every_endpoint_as_openapi_3_1(spec):
 
 
 @pytest.mark.parametrize("path", ROUTES)
-def test_answers_match_the_schema(client, world, budgets, results, opinion_maps, spec, path):
+def test_answers_match_the_schema(client, world, budgets, results, opinion_maps, cafes, spec,
+                                  path):
     answer = client.get(path.format(id=world.accepted.id, budget_id=budgets.published.id,
                                     consultation_id=results.consultation.id,
                                     survey_id=results.survey.id,
-                                    conversation_id=opinion_maps.published.id))
+                                    conversation_id=opinion_maps.published.id,
+                                    cafe_id=cafes.published.id))
     assert answer.status_code == 200
     _validator(spec, path).validate(answer.json)
     # The schema is strict enough to notice a missing or unexpected field.

@@ -6,10 +6,11 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 
-def test_answers_keep_to_the_description(live_server, world, budgets, results, opinion_maps):
+def test_answers_keep_to_the_description(live_server, world, budgets, results, opinion_maps,
+                                          cafes):
     schema = schemathesis.openapi.from_url(f"{live_server}/api/v1/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 13
+    assert len(operations) == 15
 
     for operation in operations:
         @given(case=operation.as_strategy())

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.api.conftest import budgets, world  # noqa: F401 - the API's public world
+from tests.api.conftest import budgets, cafes, world  # noqa: F401 - the API's public world
 
 
 @pytest.fixture(autouse=True)

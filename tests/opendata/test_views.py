@@ -64,7 +64,7 @@ def test_pabulib_only_once_results_are_published(client, budgets):
     assert f"/open-data/budgets/{budgets.published.id}.pb" in page
 
 
-def test_build_writes_the_zip_that_the_page_serves(app, client, world, budgets):
+def test_build_writes_the_zip_that_the_page_serves(app, client, world, budgets, cafes):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["open-data", "build"])
     assert result.exit_code == 0, result.output
@@ -79,6 +79,7 @@ def test_build_writes_the_zip_that_the_page_serves(app, client, world, budgets):
     assert f"pabulib/budget-{budgets.voting.id}.pb" not in names
     assert json.loads(archive.read("budgets.json"))["rows"][0]["title"] == "公開予算"
     everything = "\n".join(archive.read(n).decode("utf-8") for n in names)
+    assert "公開されたメモ0" in everything  # a published café's harvest (cafe_harvests)
     for secret in (*SECRETS, "hanako.secret"):
         assert secret not in everything, secret
     assert not list(services.archive_path().parent.glob(".build-*"))  # nothing half-written left
