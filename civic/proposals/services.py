@@ -511,6 +511,10 @@ _UPDATES = (select(ProgressUpdate).where(ProgressUpdate.proposal_id == bindparam
 
 
 def updates(proposal: Proposal) -> list[ProgressUpdate]:
+    # Reports are filed only once a proposal is accepted, and an accepted proposal never leaves
+    # the accountable states: the others (most of them) have none to read.
+    if proposal.state not in lifecycle.ACCOUNTABLE_STATES:
+        return []
     return db.session.scalars(_UPDATES, {"proposal_id": proposal.id}).all()
 
 
