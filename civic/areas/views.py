@@ -21,7 +21,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 import civic.areas.permissions  # noqa: F401  (declares the rules)
-from civic.accounts.permissions import permission_required, require
+from civic.accounts.permissions import EVERY_AREA, permission_required, require, staff_scope
 from civic.areas import charts, services
 from civic.areas import facts as fact_rules
 from civic.areas.forms import GoalForm, ImportForm, LinkForm, UnlinkForm, VisionForm
@@ -212,10 +212,13 @@ def import_facts():
     problems: list[str] = []
     if form.validate_on_submit():
         upload = form.file.data
+        scope = staff_scope(current_user)
         try:
+            # 地域担当職員 keep their own areas' karte; the city-wide file is city-wide staff's.
             result = services.import_facts(
                 upload.read(), source=form.source.data.strip(), as_of=form.as_of.data,
-                actor=current_user, filename=Path(upload.filename or "").name)
+                actor=current_user, filename=Path(upload.filename or "").name,
+                only_areas=None if scope == EVERY_AREA else scope)
         except csvio.CsvImportError as error:
             db.session.rollback()
             reason = CSV_REASONS.get(error.reason, error.reason)
