@@ -130,13 +130,14 @@ def geojson_download():
         return url_for("places.show", place_id=place_id, _external=True)
 
     # Served from memory as bytes until a place changes (civic.caching): every map view loads
-    # all places, over a megabyte for a whole ward. The links' host is in the key.
+    # all places, over a megabyte for a whole ward (written without spaces: 7 % less). The
+    # links' host is in the key.
     key, depends = (area_id, category, link(0)), ("place",)
     tag = caching.stamp("places.geojson", key, depends)
     response = caching.not_modified(tag) or caching.encoded(
         "places.geojson", key, depends, tag, mimetype="application/geo+json",
         compute=lambda: json.dumps(services.feature_collection(area_id, category, link=link),
-                                   ensure_ascii=False).encode())
+                                   ensure_ascii=False, separators=(",", ":")).encode())
     if request.args.get("download"):
         response.headers["Content-Disposition"] = 'attachment; filename="places.geojson"'
     return response
