@@ -110,12 +110,10 @@ def _not_modified(response) -> None:
     """304 when the client has this answer: as sent plain, or as Flask-Compress tagged it once
     compressed ("<tag>:gzip", which it sets after this hook has run)."""
     tag, _weak = response.get_etag()
-    for sent in request.if_none_match.as_set():
-        if sent.split(":", 1)[0] == tag:
-            response.status_code = 304
-            response.set_data(b"")
-            response.set_etag(sent)
-            return
+    if (sent := caching.held(tag)) is not None:
+        response.status_code = 304
+        response.set_data(b"")
+        response.set_etag(sent)
 
 
 @bp.get("")

@@ -171,18 +171,23 @@ def stamp(name: str, key: tuple, depends: tuple[str, ...]) -> str:
     return hashlib.sha256(full_key.encode()).hexdigest()[:32]
 
 
-def not_modified(tag: str):
-    """A 304 answer if the client already holds what ``tag`` (a ``stamp``) names, else None.
+def held(tag: str) -> str | None:
+    """The ETag the client sent for what ``tag`` names, if it holds that already, else None.
 
     It may hold it as sent plain or compressed, tagged "<tag>:gzip" (as Flask-Compress tags what
     it compresses, and ``encoded`` too): the same data either way.
     """
-    for sent in request.if_none_match.as_set():
-        if sent.split(":", 1)[0] == tag:
-            unchanged = current_app.response_class(status=304)
-            unchanged.set_etag(sent)
-            return unchanged
-    return None
+    return next((sent for sent in request.if_none_match.as_set()
+                 if sent.split(":", 1)[0] == tag), None)
+
+
+def not_modified(tag: str):
+    """A 304 answer if the client already holds what ``tag`` (a ``stamp``) names, else None."""
+    if (sent := held(tag)) is None:
+        return None
+    unchanged = current_app.response_class(status=304)
+    unchanged.set_etag(sent)
+    return unchanged
 
 
 def encoded(name: str, key: tuple, depends: tuple[str, ...], tag: str,
